@@ -1,0 +1,55 @@
+// Base layout: document head (CSP, meta, styles), header with site search, main content, footer.
+import { html, trusted } from "../scripts/eleventy/html.ts";
+import { SITE_NAME } from "./partials.ts";
+
+/** Only the site's own scripts, styles and fonts; inline styles for KaTeX; WebAssembly and a blob worker for Pagefind. */
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+interface BaseData {
+  content: string;
+  title?: string;
+  description?: string;
+  hasMath?: boolean;
+  section?: string;
+  page: { url: string };
+  scripts?: string[];
+}
+
+export function render(data: BaseData): string {
+  const title = data.title && data.title !== SITE_NAME ? `${data.title} · ${SITE_NAME}` : SITE_NAME;
+  const description = (data.description ?? "A catalogue of research papers from Hugging Face Daily Papers, searchable offline.").slice(0, 300);
+  const nav = (href: string, label: string, section: string) =>
+    html`<a href="${href}"${data.section === section || data.page.url === href ? trusted(' aria-current="page"') : ""}>${label}</a>`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<title>${title}</title>
+<meta name="description" content="${description}">
+<link rel="stylesheet" href="/assets/site.css">
+${data.hasMath ? html`<link rel="stylesheet" href="/assets/katex/katex.min.css">` : ""}
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header">
+<a class="brand" href="/">${SITE_NAME}</a>
+<nav aria-label="Sections">${nav("/topics/", "Topics", "topics")} ${nav("/dates/", "Dates", "dates")} ${nav("/search/", "Search", "search")}</nav>
+<form class="site-search" role="search" action="/search/" method="get">
+<label for="site-search-q" class="visually-hidden">Search papers</label>
+<input id="site-search-q" name="q" type="search" placeholder="Search papers (press /)" autocomplete="off">
+<button type="submit">Search</button>
+</form>
+</header>
+<main id="main" tabindex="-1">
+${trusted(data.content)}
+</main>
+<footer class="site-footer"><p>Built from Hugging Face Daily Papers text dumps. <a href="/catalogue.json">catalogue.json</a></p></footer>
+<script type="module" src="/assets/site.js"></script>
+${(data.scripts ?? []).map((s) => html`<script type="module" src="${s}"></script>`)}
+</body>
+</html>
+`.html;
+}

@@ -1,0 +1,38 @@
+// Paper page: title, facts, abstract, topics, keywords, code links, related papers, sources; tagged for Pagefind.
+import { html, trusted } from "../scripts/eleventy/html.ts";
+import type { PaperPageData } from "../scripts/stages/write.ts";
+import type { Taxonomy } from "../scripts/stages/classify.ts";
+import { formatDate, titleHtml, topicName } from "./partials.ts";
+
+export const data = { layout: "base.11ty.ts" };
+
+export function render(data: PaperPageData & { content: string; taxonomy: Taxonomy }): string {
+  const topics = data.taxonomy.topics;
+  const year = data.published?.slice(0, 4);
+  return html`<article class="paper" data-pagefind-body>
+<span hidden data-pagefind-meta="title">${data.title}</span>
+${data.published ? html`<span hidden data-pagefind-meta="date">${data.published}</span><span hidden data-pagefind-sort="date">${data.published}</span><span hidden data-pagefind-filter="year">${year}</span>` : ""}
+${data.upvotes !== null ? html`<span hidden data-pagefind-sort="upvotes">${String(data.upvotes).padStart(6, "0")}</span>` : ""}
+<span hidden data-pagefind-filter="code">${data.links.length ? "has code or project page" : "no code link"}</span>
+<h1${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>${titleHtml(data.titleMarkdown)}</h1>
+<p class="facts">${data.published ? html`<time datetime="${data.published}">${formatDate(data.published)}</time>` : html`<span>undated</span>`}${
+    data.authors !== null ? html` · <span>${data.authors} ${data.authors === 1 ? "author" : "authors"}</span>` : ""
+  }${data.upvotes !== null ? html` · <span>${data.upvotes} upvotes</span>` : ""}${data.arxiv ? html` · arXiv <a href="https://arxiv.org/abs/${data.arxiv}">${data.arxiv}</a>` : ""}</p>
+${data.authorNames ? html`<p class="authors">${data.authorNames.join(", ")}</p>` : ""}
+<section class="abstract"${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>
+<h2 class="visually-hidden">Abstract</h2>
+${trusted(data.content)}
+</section>
+${data.hasMath ? html`<div hidden>${data.title}. ${data.description}</div>` : ""}
+<dl class="paper-facts">
+<dt>Topics</dt><dd><ul class="tags">${data.topics.map((t) => html`<li><a href="/topics/${t}/" data-pagefind-filter="topic">${topicName(topics, t)}</a></li>`)}</ul></dd>
+${data.keywords.length ? html`<dt>Key terms</dt><dd><ul class="tags">${data.keywords.map((k) => html`<li><a href="/search/?q=${encodeURIComponent(k)}">${k}</a></li>`)}</ul></dd>` : ""}
+${data.links.length ? html`<dt>Code and links</dt><dd><ul class="links">${data.links.map((l) => html`<li><a href="${l}" rel="noopener">${l}</a></li>`)}</ul></dd>` : ""}
+</dl>
+</article>
+${data.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related papers</h2><ol>${data.related.map(
+    (r) => html`<li><a href="${r.url}">${r.title}</a> <span class="why">shares ${r.terms.map((t, i) => html`${i ? ", " : ""}<em>${t}</em>`)}</span></li>`,
+  )}</ol></section>` : ""}
+<section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${data.sources.map((s) => html`<li><code>${s.file}:${s.line}</code></li>`)}</ul></section>
+`.html;
+}

@@ -1,0 +1,59 @@
+// Ingest: reads the dumps and curator files, runs the pipeline, writes one Markdown page per paper and the registry.
+import path from "node:path";
+import { readFileSync, existsSync } from "node:fs";
+import { readDumps, readRegistry, readYaml, syncPages, writeRegistry } from "./io.ts";
+import { initialState, runPipeline, type State } from "./pipeline.ts";
+import { validateTaxonomy } from "./stages/classify.ts";
+import { pages } from "./stages/write.ts";
+
+export interface IngestOptions {
+  /** Folder of dump files. */
+  dumps: string;
+  /** Eleventy input folder; papers are written to `<content>/papers/`. */
+  content: string;
+  /** Folder holding permalinks.json and overrides.yaml (the project's `content/` for the bundled dumps). */
+  state: string;
+  /** Taxonomy file. */
+  taxonomy: string;
+}
+
+export interface IngestResult {
+  state: State;
+  timings: Record<string, number>;
+  written: { written: number; unchanged: number; removed: number };
+}
+
+export function ingest(opts: IngestOptions): IngestResult {
+  const timings: Record<string, number> = {};
+  const t0 = performance.now();
+  const { dumps, warnings } = readDumps(opts.dumps);
+  const registryFile = path.join(opts.state, "permalinks.json");
+  const overridesFile = path.join(opts.state, "overrides.yaml");
+  const state0 = initialState({
+    dumps,
+    warnings,
+    registry: readRegistry(registryFile),
+    taxonomy: validateTaxonomy(readYaml(opts.taxonomy, null), opts.taxonomy),
+    overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
+  });
+  timings.read = performance.now() - t0;
+  const state = runPipeline(state0, (name, ms) => (timings[name] = ms));
+  const t1 = performance.now();
+  const written = syncPages(path.join(opts.content, "papers"), pages(state.papers));
+  writeRegistry(registryFile, state.registry);
+  timings.write = performance.now() - t1;
+  return { state, timings, written };
+}
+
+/** Line number of each top-level key of a YAML mapping, for messages about overrides. */
+function keyLines(file: string): Map<string, number> {
+  const lines = new Map<string, number>();
+  if (!existsSync(file)) return lines;
+  readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .forEach((l, i) => {
+      const m = /^(?:"([^"]+)"|'([^']+)'|([^\s#:'"][^:]*?)):(\s|$)/.exec(l);
+      if (m) lines.set(m[1] ?? m[2] ?? m[3], i + 1);
+    });
+  return lines;
+}

@@ -1,0 +1,175 @@
+// Classify stage: assigns 1–3 ranked topics to each paper from the taxonomy's rules.
+//
+// The taxonomy (content/taxonomy.yaml, documented there) lists topics with weighted regular-expression
+// rules. A paper's score for a topic is the sum over the topic's rules of
+//   weight × titleWeight            when the pattern occurs in the title (counted once), plus
+//   weight × min(matches, abstractCap) over the abstract.
+// The best topic is kept when it reaches minScore; up to maxTopics−1 more follow when they reach both
+// minScore and secondaryRatio × the best score. Papers with no topic get UNSORTED_ID. Pure and
+// deterministic: ties are broken by the topics' order in the file.
+import { z } from "zod";
+import type { Paper } from "../types.ts";
+
+/** Reserved id of the bucket for papers that no topic fits; shown to readers as "Unsorted". */
+export const UNSORTED_ID = "unsorted";
+/** Display record for the unsorted bucket (not part of the taxonomy file). */
+export const UNSORTED_TOPIC: Topic = {
+  id: UNSORTED_ID,
+  name: "Unsorted",
+  description: "Papers that none of the catalogue's topics describes well.",
+  rules: [],
+};
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source, "u");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const RuleSchema = z.strictObject({
+  match: z.string().min(1).refine(compiles, { message: "not a valid regular expression" }),
+  weight: z.number().finite().refine((w) => w !== 0, { message: "weight must not be 0" }),
+  case: z.boolean().optional(),
+  field: z.enum(["title", "abstract", "both"]).optional(),
+});
+
+const TopicSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(SLUG, { message: "id must be a lowercase ASCII slug (a-z, 0-9, single hyphens)" })
+    .refine((id) => id !== UNSORTED_ID, { message: `id "${UNSORTED_ID}" is reserved` }),
+  name: z.string().trim().min(1),
+  description: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((d) => !/[\r\n]/.test(d), { message: "description must be one line" }),
+  rules: z.array(RuleSchema).min(1),
+});
+
+const SettingsSchema = z.strictObject({
+  titleWeight: z.number().positive().default(3),
+  abstractCap: z.number().int().positive().default(3),
+  minScore: z.number().positive().default(4),
+  secondaryRatio: z.number().min(0).max(1).default(0.5),
+  maxTopics: z.number().int().min(1).max(3).default(3),
+});
+
+const TaxonomySchema = z
+  .strictObject({
+    settings: SettingsSchema.default({ titleWeight: 3, abstractCap: 3, minScore: 4, secondaryRatio: 0.5, maxTopics: 3 }),
+    topics: z.array(TopicSchema).min(1),
+  })
+  .superRefine((t, ctx) => {
+    const seen = new Set<string>();
+    t.topics.forEach((topic, i) => {
+      if (seen.has(topic.id)) {
+        ctx.addIssue({ code: "custom", path: ["topics", i, "id"], message: `duplicate topic id "${topic.id}"`, input: topic.id });
+      }
+      seen.add(topic.id);
+    });
+  });
+
+export type Rule = z.infer<typeof RuleSchema>;
+export type Topic = z.infer<typeof TopicSchema>;
+export type TaxonomySettings = z.infer<typeof SettingsSchema>;
+export type Taxonomy = z.infer<typeof TaxonomySchema>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out || "(root)";
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "missing";
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? text.slice(0, 77) + "..." : text;
+}
+
+/** Validate the parsed taxonomy file; throws an Error naming the file, the path and the bad value. */
+export function validateTaxonomy(data: unknown, file: string): Taxonomy {
+  const result = TaxonomySchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.slice(0, 10).map((issue) => {
+    const where = formatPath(issue.path);
+    const got = "input" in issue ? ` (got ${describeValue(issue.input)})` : "";
+    return `  ${where}: ${issue.message}${got}`;
+  });
+  const more = result.error.issues.length > 10 ? `\n  … and ${result.error.issues.length - 10} more` : "";
+  throw new Error(`${file}: invalid taxonomy\n${lines.join("\n")}${more}`);
+}
+
+interface CompiledRule {
+  re: RegExp;
+  weight: number;
+  title: boolean;
+  abstract: boolean;
+}
+
+function compileRule(rule: Rule): CompiledRule {
+  const field = rule.field ?? "both";
+  return {
+    // A leading word boundary is implied so that "sam" does not match inside "sample".
+    re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${rule.match})`, rule.case ? "gu" : "giu"),
+    weight: rule.weight,
+    title: field !== "abstract",
+    abstract: field !== "title",
+  };
+}
+
+function countMatches(re: RegExp, text: string, cap: number): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (n < cap && re.exec(text) !== null) n++;
+  return n;
+}
+
+export interface TopicScore {
+  id: string;
+  score: number;
+}
+
+/** Scores for every topic (in taxonomy order) for one title/abstract pair. */
+export function scoreTopics(title: string, abstract: string, taxonomy: Taxonomy): TopicScore[] {
+  return makeScorer(taxonomy)(title, abstract);
+}
+
+function makeScorer(taxonomy: Taxonomy): (title: string, abstract: string) => TopicScore[] {
+  const { titleWeight, abstractCap } = taxonomy.settings;
+  const compiled = taxonomy.topics.map((t) => ({ id: t.id, rules: t.rules.map(compileRule) }));
+  return (title, abstract) =>
+    compiled.map(({ id, rules }) => {
+      let score = 0;
+      for (const r of rules) {
+        if (r.title && countMatches(r.re, title, 1) > 0) score += r.weight * titleWeight;
+        if (r.abstract) score += r.weight * countMatches(r.re, abstract, abstractCap);
+      }
+      return { id, score: Math.round(score * 1000) / 1000 };
+    });
+}
+
+/** Ranked topic ids for one paper's scores (taxonomy order breaks ties). */
+export function pickTopics(scores: TopicScore[], settings: TaxonomySettings): string[] {
+  const ranked = scores
+    .map((s, order) => ({ ...s, order }))
+    .filter((s) => s.score >= settings.minScore)
+    .sort((a, b) => b.score - a.score || a.order - b.order);
+  if (ranked.length === 0) return [UNSORTED_ID];
+  const best = ranked[0].score;
+  return ranked
+    .filter((s, i) => i === 0 || s.score >= settings.secondaryRatio * best)
+    .slice(0, settings.maxTopics)
+    .map((s) => s.id);
+}
+
+export function classify(papers: Paper[], taxonomy: Taxonomy): Paper[] {
+  const score = makeScorer(taxonomy);
+  return papers.map((p) => ({ ...p, topics: pickTopics(score(p.title.plain, p.abstract.plain), taxonomy.settings) }));
+}

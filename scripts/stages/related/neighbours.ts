@@ -1,0 +1,162 @@
+// Nearest neighbours by TF-IDF cosine: an exact all-pairs reference, and the fast path used by the
+// build, which scores through an inverted index.
+//
+// Fast path, per document d:
+//   1. walk the posting lists of d's terms (df ≥ 2), highest-weight terms first, accumulating partial
+//      dot products; lists longer than POSTING_CAP keep only their POSTING_CAP highest-weight postings,
+//      and a query stops taking new terms once QUERY_BUDGET postings have been walked;
+//   2. keep the RERANK best candidates by partial score and rescore them exactly with `dot`.
+// When no list is capped and no budget is exhausted (true for every corpus of fewer than POSTING_CAP
+// documents whose papers share fewer than QUERY_BUDGET postings — the bundled dumps by a wide margin)
+// the partial scores are the exact cosines, so the result equals the exact computation; `stats`
+// reports when a limit was hit. Cost per document is bounded by QUERY_BUDGET + RERANK·(terms per
+// document), so the whole pass is linear in the number of documents.
+import { dot, type Corpus } from "./tfidf.ts";
+
+export const POSTING_CAP = 2000;
+export const QUERY_BUDGET = 12000;
+export const RERANK = 64;
+
+export interface Neighbour {
+  doc: number;
+  score: number;
+}
+
+export interface NeighbourOptions {
+  k: number;
+  /** Candidates must share at least this many terms with the document. */
+  minShared: number;
+  postingCap?: number;
+  queryBudget?: number;
+  rerank?: number;
+}
+
+export interface NeighbourStats {
+  cappedTerms: number;
+  budgetHits: number;
+}
+
+/** Order: higher score first, then lower rank (ids sorted ascending → lower index). */
+function better(sa: number, ra: number, sb: number, rb: number): boolean {
+  return sa > sb || (sa === sb && ra < rb);
+}
+
+/** Insert into a top-k list kept sorted best-first. */
+function offer(list: Neighbour[], k: number, cand: Neighbour, rank: Int32Array): void {
+  if (list.length === k) {
+    const last = list[k - 1];
+    if (!better(cand.score, rank[cand.doc], last.score, rank[last.doc])) return;
+    list.pop();
+  }
+  let i = list.length;
+  list.push(cand);
+  while (i > 0 && better(cand.score, rank[cand.doc], list[i - 1].score, rank[list[i - 1].doc])) {
+    list[i] = list[i - 1];
+    i--;
+  }
+  list[i] = cand;
+}
+
+/** `rank[doc]` is the doc's position when ids are sorted; ties are broken by it. */
+export function exactNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptions): Neighbour[][] {
+  const out: Neighbour[][] = [];
+  for (let a = 0; a < c.n; a++) {
+    const list: Neighbour[] = [];
+    for (let b = 0; b < c.n; b++) {
+      if (b === a) continue;
+      const { score, shared } = dot(c, a, b);
+      if (shared < opts.minShared || score <= 0) continue;
+      offer(list, opts.k, { doc: b, score }, rank);
+    }
+    out.push(list);
+  }
+  return out;
+}
+
+export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptions): { neighbours: Neighbour[][]; stats: NeighbourStats } {
+  const cap = opts.postingCap ?? POSTING_CAP;
+  const budget = opts.queryBudget ?? QUERY_BUDGET;
+  const rerank = Math.max(opts.rerank ?? RERANK, opts.k);
+  const nTerms = c.df.length;
+
+  // Inverted index over terms with df ≥ 2 (a term in one document relates nothing), each list sorted
+  // by weight descending (then doc) and capped.
+  const len = new Int32Array(nTerms);
+  for (let t = 0; t < nTerms; t++) len[t] = c.df[t] >= 2 ? c.df[t] : 0;
+  const start = new Int32Array(nTerms + 1);
+  for (let t = 0; t < nTerms; t++) start[t + 1] = start[t] + len[t];
+  const pDoc = new Int32Array(start[nTerms]);
+  const pW = new Float64Array(start[nTerms]);
+  const fill = start.slice(0, nTerms);
+  for (let d = 0; d < c.n; d++) {
+    const ts = c.terms[d], ws = c.weights[d];
+    for (let i = 0; i < ts.length; i++) {
+      const t = ts[i];
+      if (len[t] === 0) continue;
+      pDoc[fill[t]] = d;
+      pW[fill[t]++] = ws[i];
+    }
+  }
+  const stats: NeighbourStats = { cappedTerms: 0, budgetHits: 0 };
+  const used = new Int32Array(nTerms); // postings walked per term (≤ cap)
+  for (let t = 0; t < nTerms; t++) {
+    const n = len[t];
+    if (n === 0) continue;
+    if (n > cap) {
+      stats.cappedTerms++;
+      const order = Array.from({ length: n }, (_, i) => start[t] + i).sort((x, y) => pW[y] - pW[x] || pDoc[x] - pDoc[y]);
+      const docs = order.map((i) => pDoc[i]);
+      const ws = order.map((i) => pW[i]);
+      pDoc.set(docs, start[t]);
+      pW.set(ws, start[t]);
+    }
+    used[t] = Math.min(n, cap);
+  }
+
+  const acc = new Float64Array(c.n);
+  const touched = new Int32Array(c.n);
+  const mark = new Int32Array(c.n); // mark[e] === d + 1 once e is in `touched` for query d
+  const neighbours: Neighbour[][] = [];
+  for (let d = 0; d < c.n; d++) {
+    const ts = c.terms[d], ws = c.weights[d];
+    // Query terms by weight, heaviest first (ties by term id).
+    const q: number[] = [];
+    for (let i = 0; i < ts.length; i++) if (used[ts[i]] > 0) q.push(i);
+    q.sort((x, y) => ws[y] - ws[x] || ts[x] - ts[y]);
+    let walked = 0;
+    let nTouched = 0;
+    for (const i of q) {
+      const t = ts[i];
+      if (walked >= budget) {
+        stats.budgetHits++;
+        break;
+      }
+      const w = ws[i];
+      const end = start[t] + used[t];
+      walked += used[t];
+      for (let p = start[t]; p < end; p++) {
+        const e = pDoc[p];
+        if (mark[e] !== d + 1) {
+          mark[e] = d + 1;
+          touched[nTouched++] = e;
+        }
+        acc[e] += w * pW[p];
+      }
+    }
+    // Best `rerank` candidates by partial score (ties by rank), then exact rescoring.
+    const cands: Neighbour[] = [];
+    for (let i = 0; i < nTouched; i++) {
+      const e = touched[i];
+      if (e !== d) offer(cands, rerank, { doc: e, score: acc[e] }, rank);
+      acc[e] = 0;
+    }
+    const list: Neighbour[] = [];
+    for (const cand of cands) {
+      const { score, shared } = dot(c, d, cand.doc);
+      if (shared < opts.minShared || score <= 0) continue;
+      offer(list, opts.k, { doc: cand.doc, score }, rank);
+    }
+    neighbours.push(list);
+  }
+  return { neighbours, stats };
+}
