@@ -4,9 +4,10 @@ import type { PaperCard } from "../scripts/eleventy/collections.ts";
 import type { Taxonomy } from "../scripts/stages/classify.ts";
 import { paperList } from "./partials.ts";
 
-export const data = { layout: "base.11ty.ts", hasMath: true };
+export const data = { layout: "base.11ty.ts" };
 
 interface HomeData {
+  newest: number;
   taxonomy: Taxonomy;
   collections: { papers: PaperCard[]; topicList: { id: string; name: string; url: string; count: number }[]; years: { years: { year: string; count: number }[]; undated: number } };
 }
@@ -22,7 +23,7 @@ export function render(data: HomeData): string {
 <button type="submit">Search</button>
 </form>
 <section aria-labelledby="newest-h"><h2 id="newest-h">Newest papers</h2>
-${paperList(dated.slice(0, 10), data.taxonomy.topics)}
+${paperList(dated.slice(0, data.newest), data.taxonomy.topics)}
 <p><a href="/dates/">All papers by date</a></p></section>
 <section aria-labelledby="topics-h"><h2 id="topics-h">Topics</h2>
 <ul class="topic-grid">${data.collections.topicList.map((t) => html`<li><a href="${t.url}">${t.name}</a> <span class="count">${t.count}</span></li>`)}</ul></section>

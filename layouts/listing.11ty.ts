@@ -4,7 +4,7 @@ import type { Chunk } from "../scripts/eleventy/collections.ts";
 import type { Taxonomy } from "../scripts/stages/classify.ts";
 import { pager, paperList } from "./partials.ts";
 
-export const data = { layout: "base.11ty.ts", hasMath: true };
+export const data = { layout: "base.11ty.ts" };
 
 export function render(data: { chunk: Chunk; taxonomy: Taxonomy }): string {
   const c = data.chunk;

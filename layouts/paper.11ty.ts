@@ -17,7 +17,7 @@ ${data.upvotes !== null ? html`<span hidden data-pagefind-sort="upvotes">${Strin
 <h1${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>${titleHtml(data.titleMarkdown)}</h1>
 <p class="facts">${data.published ? html`<time datetime="${data.published}">${formatDate(data.published)}</time>` : html`<span>undated</span>`}${
     data.authors !== null ? html` · <span>${data.authors} ${data.authors === 1 ? "author" : "authors"}</span>` : ""
-  }${data.upvotes !== null ? html` · <span>${data.upvotes} upvotes</span>` : ""}${data.arxiv ? html` · arXiv <a href="https://arxiv.org/abs/${data.arxiv}">${data.arxiv}</a>` : ""}</p>
+  }${data.upvotes !== null ? html` · <span>${data.upvotes} ${data.upvotes === 1 ? "upvote" : "upvotes"}</span>` : ""}${data.arxiv ? html` · arXiv <a href="https://arxiv.org/abs/${data.arxiv}">${data.arxiv}</a>` : ""}</p>
 ${data.authorNames ? html`<p class="authors">${data.authorNames.join(", ")}</p>` : ""}
 <section class="abstract"${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>
 <h2 class="visually-hidden">Abstract</h2>

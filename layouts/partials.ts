@@ -26,7 +26,7 @@ export function topicName(topics: Topic[], id: string): string {
 export function paperList(papers: PaperCard[], topics: Topic[], start = 0): SafeHtml {
   return html`<ol class="papers"${start ? html` start="${start + 1}"` : ""}>${papers.map(
     (p) => html`<li><a class="paper-title" href="${p.url}">${titleHtml(p.titleMarkdown)}</a>
-<span class="meta">${p.published ? html`<time datetime="${p.published}">${formatDate(p.published)}</time>` : "undated"}${p.upvotes !== null ? html` · ${p.upvotes} upvotes` : ""} · ${p.topics.map((t, i) => html`${i ? ", " : ""}${topicName(topics, t)}`)}</span></li>`,
+<span class="meta">${p.published ? html`<time datetime="${p.published}">${formatDate(p.published)}</time>` : "undated"}${p.upvotes !== null ? html` · ${p.upvotes} ${p.upvotes === 1 ? "upvote" : "upvotes"}` : ""} · ${p.topics.map((t, i) => html`${i ? ", " : ""}${topicName(topics, t)}`)}</span></li>`,
   )}</ol>`;
 }
 

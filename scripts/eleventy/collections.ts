@@ -74,7 +74,10 @@ export function chunk(base: string, key: string, heading: string, description: s
   return pageUrls.map((url, i) => ({ url, key, heading, description, papers: papers.slice(i * size, (i + 1) * size), total: papers.length, pageNumber: i + 1, start: i * size, pageUrls }));
 }
 
-export function topicsOf(api: CollectionApi): Topic[] {
+/** What index pages show of a topic. */
+export type TopicInfo = Pick<Topic, "id" | "name" | "description">;
+
+export function topicsOf(api: CollectionApi): TopicInfo[] {
   const first = api.getFilteredByTag("paper")[0];
   const topics = first?.data.taxonomy?.topics ?? [];
   return [...topics, { id: "unsorted", name: "Unsorted", description: "Papers no topic rule matched yet: a list for curators to classify." }];

@@ -1,11 +1,11 @@
 // The one markdown-it instance: raw HTML off, no linkify/typographer, KaTeX for `$…$` math at build time.
-import MarkdownIt from "markdown-it";
+import MarkdownIt, { type PluginWithOptions } from "markdown-it";
 import katex from "katex";
 import katexPluginModule from "@vscode/markdown-it-katex";
 import { katexOptions } from "../katex-options.ts";
 
 // The plugin is CommonJS with `exports.default`.
-const katexPlugin = ((katexPluginModule as unknown as { default?: unknown }).default ?? katexPluginModule) as MarkdownIt.PluginWithOptions;
+const katexPlugin = ((katexPluginModule as unknown as { default?: unknown }).default ?? katexPluginModule) as PluginWithOptions;
 
 export function createMarkdown(): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: false, typographer: false });

@@ -1,5 +1,15 @@
 // Text stage: raw dump text → escaped Markdown (with math spans) and plain Unicode text.
+//
+// 1. URLs are cut out first (they become autolinks and are never read as math).
+// 2. Text-mode LaTeX (`{\em x}`, `H{\"o}lder`, ``quotes'', `\ie`) becomes Unicode prose and emphasis marks
+//    (scripts/stages/text/textmode.ts).
+// 3. Math that lost its backslashes is found, restored and checked with KaTeX
+//    (scripts/stages/text/detect.ts, restore.ts); what cannot be restored confidently stays as text.
+// 4. Prose is emitted with every ASCII punctuation character backslash-escaped, math as `$TeX$`.
+// Pure functions, no I/O.
 import type { CleanText } from "../types.ts";
+import { detectMath, type Segment } from "./text/detect.ts";
+import { EM_CLOSE, EM_OPEN, ITEM_CLOSE, ITEM_OPEN, STRONG_CLOSE, STRONG_OPEN, convertTextMode } from "./text/textmode.ts";
 
 const MD_PUNCT = /[!-\/:-@\[-`{-~]/g;
 
@@ -8,21 +18,115 @@ export function escapeMarkdown(text: string): string {
   return text.replace(MD_PUNCT, (c) => "\\" + c);
 }
 
+const URL_RE = /https?:\/\/[^\s<>"'`{}\\|^]+/g;
+
+function trimUrl(url: string): string {
+  let u = url.replace(/[.,;:!?]+$/, "");
+  // Drop unbalanced closing brackets at the end: "(see https://x.org/a)".
+  for (;;) {
+    const last = u[u.length - 1];
+    const open = last === ")" ? "(" : last === "]" ? "[" : null;
+    if (!open) break;
+    const opens = u.split(open).length - 1;
+    const closes = u.split(last).length - 1;
+    if (closes <= opens) break;
+    u = u.slice(0, -1).replace(/[.,;:!?]+$/, "");
+  }
+  return u;
+}
+
+interface Item {
+  kind: "url" | "code";
+  text: string;
+}
+
+/** Cut URLs out of `raw`, leaving placeholders; `url{url}` (a stripped \href) counts once. */
+function cutUrls(raw: string, items: Item[]): string {
+  let out = "";
+  let last = 0;
+  for (const m of raw.matchAll(URL_RE)) {
+    const start = m.index;
+    if (start < last) continue;
+    const url = trimUrl(m[0]);
+    let end = start + url.length;
+    // Stripped \href{url}{text} / \url{url}: `url{url}` → one link.
+    const dup = /^\{(https?:\/\/[^\s{}]+)\}/.exec(raw.slice(end));
+    if (dup) end += dup[0].length;
+    out += raw.slice(last, start).replace(/\\?(?:url|href)\{$/, "") + ITEM_OPEN + items.length + ITEM_CLOSE;
+    items.push({ kind: "url", text: url });
+    last = end;
+    if (raw[last] === "}" && /\\?(?:url|href)\{$/.test(raw.slice(0, start))) last++;
+  }
+  return out + raw.slice(last);
+}
+
+/** Markdown for a code span holding `text` (backtick fence longer than any run inside). */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return fence + pad + text + pad + fence;
+}
+
+const WORD_CHAR = /[A-Za-z0-9_]/;
+
 export function cleanText(raw: string): CleanText {
-  return { markdown: escapeMarkdown(raw), plain: raw, stats: { mathSpans: 0, leftAsText: 0, textCommands: 0 } };
+  const items: Item[] = [];
+  const line = raw.replace(/\s+/g, " ").trim();
+  const withUrls = cutUrls(line, items);
+  const tm = convertTextMode(withUrls, items.length);
+  for (const code of tm.codes) items.push({ kind: "code", text: code });
+  const { segments, stats } = detectMath(tm.text);
+  let markdown = "";
+  let plain = "";
+  segments.forEach((seg: Segment, idx: number) => {
+    switch (seg.kind) {
+      case "text":
+        markdown += escapeMarkdown(seg.text);
+        plain += seg.text;
+        break;
+      case "math": {
+        // The plugin only opens `$` after a non-word character and closes before one.
+        if (WORD_CHAR.test(markdown.slice(-1))) markdown += "&#8203;";
+        markdown += "$" + seg.tex + "$";
+        const next = segments[idx + 1];
+        if (next && next.kind === "text" && WORD_CHAR.test(next.text[0] ?? "")) markdown += "&#8203;";
+        plain += seg.plain;
+        break;
+      }
+      case "mark":
+        markdown += seg.mark === EM_OPEN || seg.mark === EM_CLOSE ? "*" : seg.mark === STRONG_OPEN || seg.mark === STRONG_CLOSE ? "**" : "";
+        break;
+      case "item": {
+        const item = items[seg.index];
+        if (!item) break;
+        if (item.kind === "url") markdown += "<" + item.text + ">";
+        else markdown += codeSpan(item.text);
+        plain += item.text;
+        break;
+      }
+    }
+  });
+  return {
+    markdown: markdown.trim(),
+    plain: plain.replace(/\s+/g, " ").trim(),
+    stats: { mathSpans: stats.mathSpans, leftAsText: stats.leftAsText, textCommands: tm.count },
+  };
 }
 
 /** URLs (http/https) found in raw text, in order, deduplicated, trailing punctuation trimmed. */
 export function extractLinks(raw: string): string[] {
   const out: string[] = [];
-  for (const m of raw.matchAll(/https?:\/\/[^\s<>"'`]+/g)) {
-    const url = m[0].replace(/[.,;:)\]}]+$/, "");
+  for (const m of raw.matchAll(URL_RE)) {
+    const url = trimUrl(m[0]);
     if (!out.includes(url)) out.push(url);
   }
   return out;
 }
 
-/** Raw TeX tokens (`^{`, `_{`, `\command`) still visible in a page's plain text, for the build report. */
-export function findRawTex(plain: string): string[] {
-  return [...new Set(plain.match(/\^\{|_\{|\\[A-Za-z]+/g) ?? [])];
+/** Raw TeX tokens (`^{`, `_{`, `\command`) still visible in a text, for the build report. Apply it to text outside math. */
+export function findRawTex(text: string): string[] {
+  return [...new Set(text.match(/\^\{|_\{|\\[A-Za-z]+/g) ?? [])];
 }
+
+export { visibleText } from "./text/visible.ts";

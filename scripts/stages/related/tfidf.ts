@@ -167,7 +167,7 @@ export function dot(c: Corpus, a: number, b: number): { score: number; shared: n
 }
 
 /** Pick display terms from (term id, weight) pairs ranked by weight: skip terms whose stems are all
- * (or, with `strict`, any) already covered by an earlier pick; fall back to skipped ones if needed. */
+ * (or, with `strict`, any) already covered by an earlier term; fall back to skipped ones if needed. */
 export function pickTerms(c: Corpus, ranked: { id: number; w: number }[], min: number, max: number, strict: boolean): string[] {
   const covered = new Set<string>();
   const picked: string[] = [];
@@ -182,6 +182,9 @@ export function pickTerms(c: Corpus, ranked: { id: number; w: number }[], min: n
     const isCovered = strict ? stems.some((s) => covered.has(s)) : stems.every((s) => covered.has(s));
     if (isCovered) {
       skipped.push(text);
+      // In strict mode a skipped phrase also covers its words, so that "aware" does not follow
+      // "sharpness" once "sharpness-aware" was passed over.
+      if (strict) for (const s of stems) covered.add(s);
       continue;
     }
     picked.push(text);

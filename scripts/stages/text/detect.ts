@@ -1,0 +1,363 @@
+// Find the math in a line of prose whose TeX lost its backslashes, restore it, and check it with KaTeX.
+//
+// Words (whitespace-separated) are classified. A span starts only at a "strong" word: one that holds
+// `^`, `_`, `{`, `\`, a relation between symbols (`tau>0`), or a command name glued to math
+// (`Oleft(`, `mtimes`, `nvarepsilon`) or a command name that is not an English word (`epsilon`).
+// Spans then grow over neighbouring operators and atoms (`Delta = f(x_0)`, `O (k^{-3})`) and over
+// everything up to a closing bracket when a bracket is open (never across an English word).
+// Words like "in", "big", "top", "log", "Delta", "alpha" are only ever restored inside such a span.
+import katex from "katex";
+import { katexOptions } from "../../katex-options.ts";
+import { restoreTex, segmentRun, texToPlain } from "./restore.ts";
+import { BINARY, MATH_ONLY, MATH_WORDS, PROSE_SAFE, RELATIONS, SIZERS } from "./tables.ts";
+
+export type Segment =
+  | { kind: "text"; text: string }
+  | { kind: "math"; tex: string; plain: string; source: string }
+  | { kind: "mark"; mark: string }
+  | { kind: "item"; index: number };
+
+export interface DetectStats {
+  mathSpans: number;
+  leftAsText: number;
+}
+
+/** True when KaTeX renders `tex` without error under the site's options. */
+export function katexAccepts(tex: string): boolean {
+  try {
+    katex.renderToString(tex, { ...katexOptions, throwOnError: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Kind = "strong" | "op" | "atom" | "word" | "base" | "deco" | "prose";
+
+interface Unit {
+  type: "word" | "space" | "mark" | "item";
+  text: string;
+  kind?: Kind;
+}
+
+const OP_WORDS = new Set(["leq", "geq", "propto", "subset", "subseteq", "triangleq", "rightarrow", "approx", "cdot", "times", "mapsto", "equiv"]);
+const OP_SYMBOLS = /^(?:[=+\-<>≤≥×·∈→≈∝]|<=|>=|:=|\\?[|&])$/;
+const DECO = new Set(["tilde", "widetilde", "hat", "widehat", "mathcal", "mathbb", "bar", "overline"]);
+const ENGLISH_SHORT = new Set(["a", "A", "I", "an", "as", "at", "be", "by", "if", "is", "it", "of", "on", "or", "we", "the", "and", "for", "are", "our", "its", "has", "was", "not", "but", "all", "can", "any", "new", "two", "one", "via", "per", "use", "with", "from", "that", "this", "when", "where", "which", "then", "than"]);
+
+function letterRuns(s: string): string[] {
+  return s.match(/[A-Za-z]+/g) ?? [];
+}
+
+/** A letter run like `nvarepsilon`, `lambdacdot`, `widetildeTheta`: commands (one non-English) plus at most one letter. */
+export function gluedMath(run: string): boolean {
+  const pieces = segmentRun(run);
+  if (pieces.length < 2) return false;
+  const singles = pieces.filter((p) => !p.cmd && !p.word);
+  if (singles.length > 1) return false;
+  if (singles.length === 1 && pieces[pieces.length - 1] === singles[0] && singles[0].text === "s") return false;
+  return pieces.some((p) => p.cmd && MATH_ONLY.has(p.text));
+}
+
+/** A run that reads as math when glued to math: commands and at most one single letter, or ≤2 letters. */
+function mathyRun(run: string): boolean {
+  if (run.length <= 2 || MATH_WORDS.has(run)) return true;
+  const pieces = segmentRun(run);
+  return pieces.filter((p) => !p.cmd && !p.word).length <= 1;
+}
+
+/** Core of a word for classification: without sentence punctuation, outer brackets and a `-word` suffix. */
+function coreOf(w: string): string {
+  let c = w.replace(/[.,;:!?]+$/, "");
+  c = c.replace(/-[A-Za-z][A-Za-z-]{2,}$/, (m) => (mathyRun(m.slice(1).split("-")[0]) && m.length <= 4 ? m : ""));
+  return c;
+}
+
+function isStrong(word: string): boolean {
+  const c = coreOf(word);
+  if (c === "") return false;
+  if (/\\[A-Za-z{}|]/.test(c)) return true;
+  if (/\^/.test(c) && /[A-Za-z0-9)}\]]\s*\^|^\^/.test(c)) return true;
+  if (/[{}]/.test(c)) return true;
+  for (const m of c.matchAll(/([A-Za-z]*)_(\{|\\|[0-9]|[A-Za-z]+)/g)) {
+    const before = m[1];
+    if (before !== "" && !mathyRun(before) && !gluedMath(before)) continue;
+    const after = m[2];
+    if (/^[A-Za-z]+$/.test(after)) {
+      const p = segmentRun(after);
+      if (!(after.length <= 3 || MATH_WORDS.has(after) || p[0].cmd || p[0].word || (p[0].text.length === 1 && mathyRun(after)))) continue;
+    }
+    if (before === "" && !/[)}\]]_/.test(c)) continue;
+    return true;
+  }
+  if (/[A-Za-z0-9)}|]\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.test(c) && !/^[A-Za-z]{2,}[=<>]/.test(c)) return true;
+  if (/(?:^|[^A-Za-z])sim\d/.test(c)) return true;
+  if (/[0-9)\]}]times[A-Za-z0-9(\[{]/.test(c)) return true;
+  for (const run of letterRuns(c)) {
+    if (gluedMath(run)) return true;
+    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && c.replace(/[()\[\],;]/g, "") === run) return true;
+    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && /[(\[;,]/.test(c)) return true;
+    const pieces = segmentRun(run);
+    const singles = pieces.filter((p) => !p.cmd && !p.word).length;
+    if (pieces.length >= 2 && singles <= 1) {
+      // Sizer glued to a letter and followed by a bracket: Oleft(, Obig(, minbig(.
+      const idx = c.indexOf(run);
+      const after = c[idx + run.length] ?? "";
+      const last = pieces[pieces.length - 1];
+      if (last.cmd && ["left", "big", "Big", "bigg"].includes(last.text) && /[(\[|]/.test(after)) return true;
+      if (pieces.some((p) => p.cmd && p.text === "times") && last.text !== "times") return true;
+    }
+  }
+  if (/^(?:O|o|Ω|Θ|Omega|Theta)\(/.test(c.replace(/^[(\[]/, ""))) return true;
+  return false;
+}
+
+function kindOf(word: string): Kind {
+  if (isStrong(word)) return "strong";
+  const c = word.replace(/[.,;:!?]+$/, "");
+  if (OP_SYMBOLS.test(c) || OP_WORDS.has(c)) return "op";
+  if (DECO.has(c)) return "deco";
+  if (c === "O" || c === "Omega" || c === "Theta" || c === "o") return "base";
+  if (ENGLISH_SHORT.has(c)) return "prose";
+  if (/^[A-Za-z]$/.test(c) || /^[0-9]+(?:\.[0-9]+)?$/.test(c)) return "atom";
+  if (MATH_WORDS.has(c)) return "word";
+  if (/^[A-Za-z]?\([^()\s]{1,12}\)$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
+  if (/^[A-Za-z0-9]+\/[A-Za-z0-9]+$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
+  if (/^[A-Za-z]+$/.test(c)) {
+    const p = segmentRun(c);
+    if (p.length === 1 && p[0].cmd && !SIZERS.has(c) && !["in", "to", "le", "ge", "top", "int", "sum", "inf", "max", "min", "log", "dots", "sqrt", "big", "ell"].includes(c)) return "atom";
+  }
+  return "prose";
+}
+
+function depthOf(s: string): number {
+  let d = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\\") { if (s[i + 1] === "{") d++; else if (s[i + 1] === "}") d--; i++; continue; }
+    if (c === "(" || c === "[" || c === "{") d++;
+    else if (c === ")" || c === "]" || c === "}") d--;
+  }
+  return d;
+}
+
+function isEnglish(word: string): boolean {
+  const c = word.replace(/[.,;:!?()\[\]]+/g, "");
+  if (ENGLISH_SHORT.has(c)) return true;
+  if (!/^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(c)) return false;
+  return c.split("-").some((r) => r.length >= 3 && !mathyRun(r));
+}
+
+const endsWithOp = (s: string): boolean => {
+  if (/[=+\-<>,]\s*$/.test(s)) return true;
+  const m = /([A-Za-z]+)\s*$/.exec(s);
+  if (!m) return false;
+  const pieces = segmentRun(m[1]);
+  const last = pieces[pieces.length - 1];
+  return last.cmd && (RELATIONS[last.text] !== undefined || BINARY[last.text] !== undefined) && pieces.length > 1;
+};
+
+interface Peeled {
+  pre: string;
+  core: string;
+  post: string;
+}
+
+/** Split off prose around a math span: sentence punctuation, `-norm` suffixes, unmatched or wrapping brackets. */
+export function peel(span: string): Peeled {
+  let pre = "";
+  let post = "";
+  let core = span;
+  for (let guard = 0; guard < 10; guard++) {
+    const before = core;
+    let m = /[.,;:!?]+$/.exec(core);
+    if (m) { post = m[0] + post; core = core.slice(0, m.index); }
+    m = /-([A-Za-z][A-Za-z]*)(?:-[A-Za-z]+)*$/.exec(core);
+    if (m && m[1].length >= 3 && !mathyRun(m[1])) { post = m[0] + post; core = core.slice(0, m.index); }
+    else if (m && /^(norm|loss|based|th|like)$/.test(m[1])) { post = m[0] + post; core = core.slice(0, m.index); }
+    m = /'s$/.exec(core);
+    if (m) { post = m[0] + post; core = core.slice(0, m.index); }
+    if (/[)\]]$/.test(core) && depthOf(core) < 0) { post = core.slice(-1) + post; core = core.slice(0, -1); }
+    if (/^[(\[]/.test(core) && depthOf(core) > 0) { pre += core[0]; core = core.slice(1); }
+    m = /^([A-Za-z]{4,})(?=\()/.exec(core);
+    if (m && !mathyRun(m[1]) && !gluedMath(m[1]) && !MATH_WORDS.has(m[1])) { pre += m[1]; core = core.slice(m[1].length); }
+    if (/^\(/.test(core) && /\)$/.test(core) && closingOf(core, 0) === core.length - 1) {
+      pre += "("; post = ")" + post; core = core.slice(1, -1);
+    }
+    if (core === before) break;
+  }
+  return { pre, core: core.trim(), post };
+}
+
+function closingOf(s: string, open: number): number {
+  let d = 0;
+  for (let i = open; i < s.length; i++) {
+    if (s[i] === "(") d++;
+    else if (s[i] === ")") { d--; if (d === 0) return i; }
+  }
+  return -1;
+}
+
+const ITEM_RE = /(\uE005\d+\uE006|[\uE001-\uE004]|\s+)/;
+
+/** Split a line into units: words, spaces, emphasis marks and item placeholders. */
+function unitsOf(text: string): Unit[] {
+  const units: Unit[] = [];
+  for (const part of text.split(ITEM_RE)) {
+    if (part === "") continue;
+    if (/^\s+$/.test(part)) units.push({ type: "space", text: part });
+    else if (/^\uE005/.test(part)) units.push({ type: "item", text: part });
+    else if (/^[\uE001-\uE004]$/.test(part)) units.push({ type: "mark", text: part });
+    else units.push({ type: "word", text: part, kind: kindOf(part) });
+  }
+  return units;
+}
+
+export interface MathResult {
+  segments: Segment[];
+  stats: DetectStats;
+}
+
+/** Turn one span of source text into a math segment, or null when it cannot be restored confidently. */
+export function toMath(source: string): { tex: string; plain: string } | null {
+  const { tex, doubtful } = restoreTex(source);
+  if (doubtful || tex === "") return null;
+  if (!katexAccepts(tex)) return null;
+  return { tex, plain: texToPlain(tex).trim() };
+}
+
+/** The chemotaxis-style display: `align* \left\{ array{ll} row & cond , row & cond array \right. align*`. */
+function alignBlock(body: string): string | null {
+  const m = /^(?:\\left\\\{\s*)?array\s*\{([a-z]+)\}(.*?)array\s*(?:\\right\.)?\s*$/s.exec(body.trim());
+  if (!m) return null;
+  const parts = m[2].split("&");
+  if (parts.length < 2) return null;
+  const rows: string[] = [];
+  let lhs = parts[0];
+  for (let i = 1; i < parts.length; i++) {
+    const p = parts[i];
+    let cut = -1;
+    let d = 0;
+    for (let k = 0; k < p.length; k++) {
+      if (p[k] === "(" || p[k] === "[") d++;
+      else if (p[k] === ")" || p[k] === "]") d--;
+      else if (p[k] === "," && d === 0) { cut = k; break; }
+    }
+    const cond = (i === parts.length - 1 || cut < 0 ? p : p.slice(0, cut)).replace(/,\s*$/, "").trim();
+    const next = i === parts.length - 1 || cut < 0 ? "" : p.slice(cut + 1);
+    const condTex = cond.replace(/^(in|on)\s+/, (_x, w: string) => `\\text{${w} } `);
+    const lhsTex = restoreTex(lhs.replace(/^\s*%/, "").trim()).tex;
+    rows.push(`${lhsTex} & ${restoreTex(condTex).tex}`);
+    lhs = next;
+  }
+  return `\\left\\{\\begin{array}{ll} ${rows.join(" \\\\ ")} \\end{array}\\right.`;
+}
+
+/** Detect and restore math in `text` (text-mode already converted; URLs/code are item placeholders). */
+export function detectMath(text: string): MathResult {
+  const stats: DetectStats = { mathSpans: 0, leftAsText: 0 };
+  const segments: Segment[] = [];
+  const al = /align\*\s*(.*?)\s*align\*/s.exec(text);
+  if (al) {
+    const tex = alignBlock(al[1]);
+    if (tex && katexAccepts(tex)) {
+      const before = detectMath(text.slice(0, al.index));
+      const after = detectMath(text.slice(al.index + al[0].length));
+      stats.mathSpans = before.stats.mathSpans + after.stats.mathSpans + 1;
+      stats.leftAsText = before.stats.leftAsText + after.stats.leftAsText;
+      return {
+        segments: [...before.segments, { kind: "math", tex, plain: texToPlain(tex).trim(), source: al[0] }, ...after.segments],
+        stats,
+      };
+    }
+  }
+  const units = unitsOf(text);
+  const n = units.length;
+  // Neighbouring word index, only across a single space.
+  const nextWord = (i: number): number => (units[i + 1]?.type === "space" && units[i + 2]?.type === "word" ? i + 2 : -1);
+  const prevWord = (i: number): number => (units[i - 1]?.type === "space" && units[i - 2]?.type === "word" ? i - 2 : -1);
+  const kind = (i: number): Kind => (i >= 0 ? (units[i].kind as Kind) : "prose");
+  const endsSentence = (i: number): boolean => /[.,;:!?]$/.test(units[i].text);
+  const spans: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    if (units[i].type !== "word" || units[i].kind !== "strong") continue;
+    let start = i;
+    let end = i;
+    // Grow left.
+    for (;;) {
+      const j = prevWord(start);
+      if (j < 0 || endsSentence(j)) break;
+      const kj = kind(j);
+      const first = units[start].text;
+      if (kj === "strong" || kj === "deco") { start = j; continue; }
+      if (kj === "base" && first.startsWith("(")) { start = j; continue; }
+      if ((kj === "atom" || kj === "word") && first.startsWith("^")) { start = j; continue; }
+      if (kj === "op") {
+        let k = j;
+        while (prevWord(k) >= 0 && kind(prevWord(k)) === "op" && !endsSentence(prevWord(k))) k = prevWord(k);
+        const b = prevWord(k);
+        if (b >= 0 && !endsSentence(b) && ["atom", "strong", "word"].includes(kind(b))) { start = b; continue; }
+      }
+      break;
+    }
+    // Grow right.
+    let guard = 0;
+    for (;;) {
+      const spanText = units.slice(start, end + 1).map((u) => u.text).join("");
+      const j = nextWord(end);
+      if (j < 0) break;
+      const depth = depthOf(spanText);
+      if (depth > 0 && guard++ < 25) {
+        if (isEnglish(units[j].text)) break;
+        end = j;
+        continue;
+      }
+      if (endsSentence(end)) break;
+      const kj = kind(j);
+      if (kj === "strong") { end = j; continue; }
+      const j2 = nextWord(j);
+      if (kj === "op" && j2 >= 0 && ["atom", "strong", "word", "base"].includes(kind(j2))) { end = j2; continue; }
+      if ((kj === "atom" || kj === "word") && endsWithOp(spanText)) { end = j; continue; }
+      if (kj === "word" || (kj === "atom" && /^[A-Za-z]?\(/.test(units[j].text) && !/[,.;]$/.test(units[end].text) && /[)}\]A-Za-z]$/.test(spanText) && units[j].text.length > 1)) { end = j; continue; }
+      break;
+    }
+    spans.push([start, end]);
+    // Mark covered units.
+    for (let k = start; k <= end; k++) if (units[k].type === "word") units[k].kind = "prose";
+    i = end;
+  }
+  // Emit.
+  let cursor = 0;
+  const pushText = (t: string) => {
+    if (t === "") return;
+    const last = segments[segments.length - 1];
+    if (last && last.kind === "text") last.text += t;
+    else segments.push({ kind: "text", text: t });
+  };
+  const pushUnits = (from: number, to: number) => {
+    for (let k = from; k < to; k++) {
+      const u = units[k];
+      if (u.type === "mark") segments.push({ kind: "mark", mark: u.text });
+      else if (u.type === "item") segments.push({ kind: "item", index: Number(u.text.slice(1, -1)) });
+      else pushText(u.text);
+    }
+  };
+  for (const [start, end] of spans) {
+    pushUnits(cursor, start);
+    const source = units.slice(start, end + 1).map((u) => u.text).join("");
+    const { pre, core, post } = peel(source);
+    const math = core ? toMath(core) : null;
+    if (math) {
+      pushText(pre);
+      segments.push({ kind: "math", tex: math.tex, plain: math.plain, source: core });
+      pushText(post);
+      stats.mathSpans++;
+    } else {
+      pushText(source);
+      stats.leftAsText++;
+    }
+    cursor = end + 1;
+  }
+  pushUnits(cursor, n);
+  return { segments, stats };
+}
