@@ -1,7 +1,7 @@
 // Home page: counts, newest dated papers, topics, a search box.
 interface HomeData {
   newest: number;
-  collections: { papers: { published: string | null; hasMath: boolean }[] };
+  catalogue: { papers: { published: string | null; hasMath: boolean }[] };
 }
 
 export const data = {
@@ -10,6 +10,6 @@ export const data = {
   title: "Paper Catalogue",
   newest: 10,
   // KaTeX's stylesheet only when one of the newest papers shown has math in its title.
-  eleventyComputed: { hasMath: (d: HomeData) => d.collections.papers.filter((p) => p.published).slice(0, d.newest).some((p) => p.hasMath) },
+  eleventyComputed: { hasMath: (d: HomeData) => d.catalogue.papers.filter((p) => p.published).slice(0, d.newest).some((p) => p.hasMath) },
 };
 export const render = () => "";

@@ -8,8 +8,8 @@ interface Years {
   undated: number;
 }
 
-export function render(data: { collections: { years: Years } }): string {
-  const y = data.collections.years;
+export function render(data: { catalogue: { years: Years } }): string {
+  const y = data.catalogue.years;
   return html`<h1>Papers by date</h1>
 <p>Dates come from the dumps that carry them; most papers in the dumps have none.</p>
 <ul class="years">${y.years.map(

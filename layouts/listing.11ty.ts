@@ -1,6 +1,6 @@
 // Listing layout for one page of a topic or a period: heading, description, count, papers newest first, pager.
 import { html } from "../scripts/eleventy/html.ts";
-import type { Chunk } from "../scripts/eleventy/collections.ts";
+import type { Chunk } from "../scripts/eleventy/indexes.ts";
 import type { Taxonomy } from "../scripts/stages/classify.ts";
 import { pager, paperList } from "./partials.ts";
 

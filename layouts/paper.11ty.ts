@@ -1,19 +1,21 @@
 // Paper page: title, facts, abstract, topics, keywords, code links, related papers, sources; tagged for Pagefind.
 import { html, trusted } from "../scripts/eleventy/html.ts";
 import type { PaperPageData } from "../scripts/stages/write.ts";
+import type { PaperPage } from "../scripts/io.ts";
 import type { Taxonomy } from "../scripts/stages/classify.ts";
 import { formatDate, titleHtml, topicName } from "./partials.ts";
 
 export const data = { layout: "base.11ty.ts" };
 
-export function render(data: PaperPageData & { content: string; taxonomy: Taxonomy }): string {
-  const topics = data.taxonomy.topics;
+export function render(page: { paper: PaperPage<PaperPageData>; content: string; taxonomy: Taxonomy }): string {
+  const data = { ...page.paper.data, content: page.content };
+  const topics = page.taxonomy.topics;
   const year = data.published?.slice(0, 4);
   return html`<article class="paper" data-pagefind-body>
-<span hidden data-pagefind-meta="title">${data.title}</span>
-${data.published ? html`<span hidden data-pagefind-meta="date">${data.published}</span><span hidden data-pagefind-sort="date">${data.published}</span><span hidden data-pagefind-filter="year">${year}</span>` : ""}
-${data.upvotes !== null ? html`<span hidden data-pagefind-sort="upvotes">${String(data.upvotes).padStart(6, "0")}</span>` : ""}
-<span hidden data-pagefind-filter="code">${data.links.length ? "has code or project page" : "no code link"}</span>
+<div hidden data-pagefind-ignore><span data-pagefind-meta="title">${data.title}</span>
+${data.published ? html`<span hidden data-pagefind-meta="date">${data.published}</span><span hidden data-pagefind-sort="date">${data.published}</span><span hidden data-pagefind-filter="year">${year}</span>` : html`<span hidden data-pagefind-sort="date">0000-00-00</span>`}
+<span hidden data-pagefind-sort="upvotes">${String(data.upvotes ?? 0).padStart(6, "0")}</span>
+<span hidden data-pagefind-filter="code">${data.links.length ? "has code or project page" : "no code link"}</span></div>
 <h1${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>${titleHtml(data.titleMarkdown)}</h1>
 <p class="facts">${data.published ? html`<time datetime="${data.published}">${formatDate(data.published)}</time>` : html`<span>undated</span>`}${
     data.authors !== null ? html` · <span>${data.authors} ${data.authors === 1 ? "author" : "authors"}</span>` : ""

@@ -1,7 +1,7 @@
 // Pieces shared by the layouts: paper lists, pagers, topic links, plain-text helpers.
 import { html, trusted, type SafeHtml } from "../scripts/eleventy/html.ts";
 import { markdown } from "../scripts/eleventy/markdown.ts";
-import type { Chunk, PaperCard } from "../scripts/eleventy/collections.ts";
+import type { Chunk, PaperCard } from "../scripts/eleventy/indexes.ts";
 import type { Topic } from "../scripts/stages/classify.ts";
 
 export const SITE_NAME = "Paper Catalogue";

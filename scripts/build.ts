@@ -1,16 +1,17 @@
-// `npm run build`: ingest the dumps → Eleventy → Pagefind → catalogue.json, into a staging folder swapped in at the end.
+// `npm run build`: ingest the dumps → Eleventy (parallel runs) → Pagefind → catalogue.json, in a staging folder swapped in at the end.
 import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import Eleventy from "@11ty/eleventy";
 import * as pagefind from "pagefind";
 import { ingest } from "./ingest.ts";
 import { formatReport } from "./report.ts";
 import { swapIn, writeJson } from "./io.ts";
-import { catalogue } from "./stages/write.ts";
+import { catalogue, pageData } from "./stages/write.ts";
+import { card } from "./eleventy/indexes.ts";
+import { renderSite } from "./render.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -21,29 +22,30 @@ export interface BuildOptions {
   url?: string;
   strict: boolean;
   log: (line: string) => void;
+  /** Eleventy input folder (templates); default the project's `content/`. For tests. */
+  content?: string;
+  /** Worker processes for Eleventy; default one per core. */
+  workers?: number;
 }
 
 export interface BuildResult {
   ok: boolean;
   report: string;
   timings: Record<string, number>;
-  contentDir: string;
+  /** Where the generated Markdown pages were written. */
+  papersDir: string;
 }
 
-/** For the bundled dumps the project's `content/` is the Eleventy input; another dumps folder gets its own copy of the templates. */
-export function contentDirFor(dumps: string): { content: string; state: string } {
+/**
+ * Where a dumps folder's generated pages and curator files live. The bundled dumps use the project's `content/`
+ * (pages in `content/papers/`); another dumps folder keeps `permalinks.json` and `overrides.yaml` beside it and
+ * its generated pages in a cache folder.
+ */
+export function locations(dumps: string): { papersDir: string; state: string } {
   const projectContent = path.join(root, "content");
-  if (path.resolve(dumps) === path.join(projectContent, "dumps")) return { content: projectContent, state: projectContent };
-  const content = path.join(os.tmpdir(), "paper-catalogue", createHash("sha256").update(path.resolve(dumps)).digest("hex").slice(0, 16), "content");
-  rmSync(content, { recursive: true, force: true });
-  cpSync(projectContent, content, {
-    recursive: true,
-    filter: (src) => {
-      const rel = path.relative(projectContent, src);
-      return !(rel === "dumps" || rel.startsWith("dumps" + path.sep) || rel === "permalinks.json" || rel === "overrides.yaml" || (rel.startsWith("papers" + path.sep) && rel.endsWith(".md")));
-    },
-  });
-  return { content, state: path.dirname(path.resolve(dumps)) };
+  if (path.resolve(dumps) === path.join(projectContent, "dumps")) return { papersDir: path.join(projectContent, "papers"), state: projectContent };
+  const key = createHash("sha256").update(path.resolve(dumps)).digest("hex").slice(0, 16);
+  return { papersDir: path.join(os.tmpdir(), "paper-catalogue", key, "papers"), state: path.dirname(path.resolve(dumps)) };
 }
 
 export function normaliseBase(base: string): string {
@@ -55,9 +57,11 @@ export function normaliseBase(base: string): string {
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const timings: Record<string, number> = {};
   const base = normaliseBase(opts.base);
-  const { content, state } = contentDirFor(opts.dumps);
+  const { papersDir, state } = locations(opts.dumps);
+  const content = path.resolve(opts.content ?? path.join(root, "content"));
+  const taxonomyFile = path.join(root, "content/taxonomy.yaml");
   const t0 = performance.now();
-  const ingested = ingest({ dumps: opts.dumps, content, state, taxonomy: path.join(content, "taxonomy.yaml") });
+  const ingested = ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile });
   Object.assign(timings, ingested.timings);
   timings.ingest = performance.now() - t0;
   const s = ingested.state;
@@ -65,7 +69,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   opts.log(report);
   if (opts.strict && (s.warnings.length || s.rejected.length)) {
     opts.log(`--strict: ${s.warnings.length} warnings and ${s.rejected.length} rejected entries: site not built, ${opts.out} left as it was.`);
-    return { ok: false, report, timings, contentDir: content };
+    return { ok: false, report, timings, papersDir };
   }
 
   const out = path.resolve(opts.out);
@@ -74,29 +78,35 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   mkdirSync(path.dirname(out), { recursive: true });
   try {
     const t1 = performance.now();
-    // Eleventy resolves directory data files only from a relative input path.
-    const elev = new Eleventy(path.relative(process.cwd(), content) || ".", staging, {
-      configPath: path.join(root, ".eleventy.ts"),
-      pathPrefix: base,
-      quietMode: true,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      config(cfg: any) {
-        cfg.addGlobalData("build", { base, url: opts.url ?? null });
-      },
+    const byId = new Map(s.papers.map((p) => [p.id, p]));
+    await renderSite({
+      out: staging,
+      content,
+      papersDir,
+      taxonomyFile,
+      build: { base, url: opts.url ?? null },
+      files: [...ingested.pageFiles],
+      cards: s.papers.map((p) => card(pageData(p, byId))),
+      workers: opts.workers,
     });
-    await elev.write();
     timings.eleventy = performance.now() - t1;
 
     const t2 = performance.now();
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: "en", excludeSelectors: [".katex"] });
-    if (!index) throw new Error(`Pagefind: ${errors.join("; ")}`);
-    const added = await index.addDirectory({ path: staging });
-    if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join("; ")}`);
-    const written = await index.writeFiles({ outputPath: path.join(staging, "pagefind") });
-    if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join("; ")}`);
-    await pagefind.close();
+    let pages: number;
+    try {
+      const { index, errors } = await pagefind.createIndex({ forceLanguage: "en", excludeSelectors: [".katex"] });
+      if (!index) throw new Error(`Pagefind: ${errors.join("; ")}`);
+      const added = await index.addDirectory({ path: staging });
+      if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join("; ")}`);
+      const written = await index.writeFiles({ outputPath: path.join(staging, "pagefind") });
+      if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join("; ")}`);
+      pages = added.page_count;
+    } finally {
+      // Also on failure: a Pagefind process left running keeps Node alive.
+      await pagefind.close();
+    }
     timings.pagefind = performance.now() - t2;
-    opts.log(`Search index: ${added.page_count} pages`);
+    opts.log(`Search index: ${pages} pages`);
 
     writeJson(path.join(staging, "catalogue.json"), catalogue(s));
     swapIn(staging, out);
@@ -105,7 +115,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     throw e;
   }
   opts.log(`Site written to ${path.relative(process.cwd(), out) || "."} (base ${base})`);
-  return { ok: true, report, timings, contentDir: content };
+  return { ok: true, report, timings, papersDir };
 }
 
 async function main(): Promise<void> {

@@ -18,6 +18,9 @@ export const frontMatterEngines = {
   javascript: { parse: refuse("javascript"), stringify: refuse("javascript") },
   coffee: { parse: refuse("coffee"), stringify: refuse("coffee") },
   coffeescript: { parse: refuse("coffeescript"), stringify: refuse("coffeescript") },
+  // Eleventy registers these two next to gray-matter's defaults: `jsLegacy` is gray-matter's eval() engine, reachable as `---jsLegacy`.
+  jsLegacy: { parse: refuse("jsLegacy"), stringify: refuse("jsLegacy") },
+  node: { parse: refuse("node"), stringify: refuse("node") },
 };
 
 export function readFrontMatter(text: string): { data: Record<string, unknown>; content: string } {

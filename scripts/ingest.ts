@@ -9,8 +9,8 @@ import { pages } from "./stages/write.ts";
 export interface IngestOptions {
   /** Folder of dump files. */
   dumps: string;
-  /** Eleventy input folder; papers are written to `<content>/papers/`. */
-  content: string;
+  /** Folder the generated paper pages are written to. */
+  papersDir: string;
   /** Folder holding permalinks.json and overrides.yaml (the project's `content/` for the bundled dumps). */
   state: string;
   /** Taxonomy file. */
@@ -21,6 +21,8 @@ export interface IngestResult {
   state: State;
   timings: Record<string, number>;
   written: { written: number; unchanged: number; removed: number };
+  /** File names of every paper page, in order. */
+  pageFiles: string[];
 }
 
 export function ingest(opts: IngestOptions): IngestResult {
@@ -39,10 +41,11 @@ export function ingest(opts: IngestOptions): IngestResult {
   timings.read = performance.now() - t0;
   const state = runPipeline(state0, (name, ms) => (timings[name] = ms));
   const t1 = performance.now();
-  const written = syncPages(path.join(opts.content, "papers"), pages(state.papers));
+  const texts = pages(state.papers);
+  const written = syncPages(opts.papersDir, texts);
   writeRegistry(registryFile, state.registry);
   timings.write = performance.now() - t1;
-  return { state, timings, written };
+  return { state, timings, written, pageFiles: [...texts.keys()] };
 }
 
 /** Line number of each top-level key of a YAML mapping, for messages about overrides. */

@@ -4,6 +4,7 @@ import path from "node:path";
 import iconv from "iconv-lite";
 import yaml from "js-yaml";
 import type { Warning } from "./types.ts";
+import { readFrontMatter } from "./frontmatter.ts";
 import type { RegistryEntry } from "./stages/permalinks.ts";
 
 export interface DumpFile {
@@ -61,11 +62,30 @@ function firstInvalidUtf8Line(bytes: Buffer): number {
   return 0;
 }
 
+/** A published slug: lowercase ASCII letters, digits and single hyphens, at most 80 characters (no `.`, `/` or `..`). */
+export const SAFE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Reads the permalinks registry; a damaged registry stops the build (it decides every URL), naming the file and the entry. */
 export function readRegistry(file: string): RegistryEntry[] {
   if (!existsSync(file)) return [];
-  const data = JSON.parse(readFileSync(file, "utf8")) as { papers?: RegistryEntry[] };
-  if (!Array.isArray(data.papers)) throw new Error(`${file}: expected {"papers": [...]}`);
-  return data.papers;
+  let data: { papers?: unknown };
+  try {
+    data = JSON.parse(readFileSync(file, "utf8")) as { papers?: unknown };
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message}); restore it from git`);
+  }
+  if (!data || !Array.isArray(data.papers)) throw new Error(`${file}: expected {"papers": [...]}`);
+  const seen = new Set<string>();
+  data.papers.forEach((r: unknown, i: number) => {
+    const e = r as Partial<RegistryEntry> | null;
+    if (!e || typeof e.slug !== "string" || typeof e.key !== "string" || typeof e.fingerprint !== "string") {
+      throw new Error(`${file}: papers[${i}] needs string fields slug, key and fingerprint`);
+    }
+    if (!SAFE_SLUG.test(e.slug) || e.slug.length > 80) throw new Error(`${file}: papers[${i}]: slug ${JSON.stringify(e.slug)} is not a safe URL slug (a-z, 0-9, -)`);
+    if (seen.has(e.slug)) throw new Error(`${file}: papers[${i}]: slug "${e.slug}" is listed twice`);
+    seen.add(e.slug);
+  });
+  return data.papers as RegistryEntry[];
 }
 
 export function writeRegistry(file: string, registry: RegistryEntry[]): void {
@@ -119,7 +139,31 @@ export function writeJson(file: string, data: unknown): void {
 /** Replaces `target` with the finished `staging` folder: the old output stays whole until the new one is complete. */
 export function swapIn(staging: string, target: string): void {
   const old = `${target}.old-${process.pid}`;
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(staging, target);
   rmSync(old, { recursive: true, force: true });
+  const hadTarget = existsSync(target);
+  if (hadTarget) renameSync(target, old);
+  try {
+    renameSync(staging, target);
+  } catch (e) {
+    // Put the previous output back before reporting the failure.
+    if (hadTarget) renameSync(old, target);
+    throw e;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/** One generated paper page read back: its front matter and Markdown body. */
+export interface PaperPage<T = Record<string, unknown>> {
+  file: string;
+  data: T;
+  body: string;
+}
+
+/** Reads paper pages (all `.md` files in `dir`, or the named ones) in file-name order. */
+export function readPages<T>(dir: string, files?: string[]): PaperPage<T>[] {
+  const names = files ?? (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".md")).sort() : []);
+  return names.map((file) => {
+    const { data, content } = readFrontMatter(readFileSync(path.join(dir, file), "utf8"));
+    return { file, data: data as T, body: content };
+  });
 }

@@ -146,6 +146,10 @@ export function createStaticServer(opts: ServeOptions): http.Server {
     }
     const urlPath = req.url ?? "/";
     const pathname = urlPath.split("?")[0];
+    if (base !== "/" && pathname === "/") {
+      res.writeHead(302, { Location: base });
+      return res.end();
+    }
     // `/catalogue` → `/catalogue/`; `/papers/x` → `/papers/x/` when that is a folder.
     if (!pathname.endsWith("/")) {
       const asDir = resolveFile(dir, base, pathname + "/");

@@ -1,7 +1,7 @@
 // /dates/<yyyy>/, /dates/<yyyy>/<mm>/, /dates/undated/ and their further pages: one paginated template.
 export const data = {
   layout: "listing.11ty.ts",
-  pagination: { data: "collections.datePages", size: 1, alias: "chunk", addAllPagesToCollections: false },
+  pagination: { data: "catalogue.datePages", size: 1, alias: "chunk", addAllPagesToCollections: false },
   permalink: (d: { chunk: { url: string } }) => `${d.chunk.url}index.html`,
   eleventyComputed: {
     // KaTeX's stylesheet only where a listed title has math.

@@ -1,6 +1,5 @@
-// Directory data for the generated paper pages: layout and tag; permalinks are literal, never templated.
+// Directory data for paper pages: layout and tag (the pages' own data holds facts only).
 export default {
   layout: "paper.11ty.ts",
   tags: ["paper"],
-  dynamicPermalink: false,
 };

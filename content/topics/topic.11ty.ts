@@ -1,7 +1,7 @@
 // /topics/<topic>/ and its further pages: one paginated template for the whole family.
 export const data = {
   layout: "listing.11ty.ts",
-  pagination: { data: "collections.topicPages", size: 1, alias: "chunk", addAllPagesToCollections: false },
+  pagination: { data: "catalogue.topicPages", size: 1, alias: "chunk", addAllPagesToCollections: false },
   permalink: (d: { chunk: { url: string } }) => `${d.chunk.url}index.html`,
   eleventyComputed: {
     // KaTeX's stylesheet only where a listed title has math.

@@ -1,10 +1,8 @@
-// Eleventy plumbing: TypeScript templates, input rules, safe front matter, global data and static assets.
+// Eleventy plumbing: TypeScript templates, input rules, safe front matter and static assets.
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { readFileSync } from "node:fs";
-import yaml from "js-yaml";
 import { frontMatterEngines } from "../frontmatter.ts";
-import { validateTaxonomy } from "../stages/classify.ts";
+import { copiesAssets } from "./data.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -13,18 +11,13 @@ export default function sitePlugin(eleventyConfig: any): void {
   // Layouts and content templates are TypeScript, run through tsx.
   eleventyConfig.addExtension(["11ty.ts"], { key: "11ty.js" });
   eleventyConfig.addDataExtension("ts", { read: false, parser: async (p: string) => (await import(pathToFileURL(path.resolve(p)).href)).default });
-  // Generated pages are git-ignored but are the input; the dumps are not pages.
+  // Generated pages are git-ignored but are read; the dumps are not pages.
   eleventyConfig.setUseGitIgnore(false);
-  eleventyConfig.ignores.add("dumps/**");
-  eleventyConfig.ignores.add("README.md");
+  eleventyConfig.ignores.add(path.join(eleventyConfig.directories.input, "dumps/**"));
   eleventyConfig.setFrontMatterParsingOptions({ engines: frontMatterEngines });
   eleventyConfig.setQuietMode(true);
 
-  eleventyConfig.addGlobalData("taxonomy", () => {
-    const file = path.join(eleventyConfig.directories?.input ?? "content", "taxonomy.yaml");
-    return validateTaxonomy(yaml.load(readFileSync(file, "utf8"), { schema: yaml.CORE_SCHEMA }), file);
-  });
-
+  if (!copiesAssets()) return;
   eleventyConfig.addPassthroughCopy({ [path.join(root, "layouts/assets")]: "assets" });
   eleventyConfig.addPassthroughCopy({ [path.join(root, "node_modules/katex/dist/katex.min.css")]: "assets/katex/katex.min.css" });
   eleventyConfig.addPassthroughCopy({ [path.join(root, "node_modules/katex/dist/fonts")]: "assets/katex/fonts" });

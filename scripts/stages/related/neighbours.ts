@@ -3,19 +3,22 @@
 //
 // Fast path, per document d:
 //   1. walk the posting lists of d's terms (df ≥ 2), highest-weight terms first, accumulating partial
-//      dot products; lists longer than POSTING_CAP keep only their POSTING_CAP highest-weight postings,
-//      and a query stops taking new terms once QUERY_BUDGET postings have been walked;
+//      dot products;
 //   2. keep the RERANK best candidates by partial score and rescore them exactly with `dot`.
-// When no list is capped and no budget is exhausted (true for every corpus of fewer than POSTING_CAP
-// documents whose papers share fewer than QUERY_BUDGET postings — the bundled dumps by a wide margin)
-// the partial scores are the exact cosines, so the result equals the exact computation; `stats`
-// reports when a limit was hit. Cost per document is bounded by QUERY_BUDGET + RERANK·(terms per
-// document), so the whole pass is linear in the number of documents.
+// Corpora of at most EXACT_UP_TO documents (the bundled dumps have 440) walk every posting, so the
+// partial scores are the exact cosines and the result equals `exactNeighbours`. Above that size two
+// limits make the pass linear in the number of documents: posting lists longer than POSTING_CAP keep
+// only their POSTING_CAP highest-weight postings, and a query stops taking new terms once QUERY_BUDGET
+// postings have been walked (so it scores through its most characteristic terms). `stats` reports
+// how often each limit applied. Cost per document: ≤ QUERY_BUDGET + POSTING_CAP accumulations plus
+// RERANK sparse dot products.
 import { dot, type Corpus } from "./tfidf.ts";
 
-export const POSTING_CAP = 2000;
-export const QUERY_BUDGET = 12000;
-export const RERANK = 64;
+/** Corpora up to this many documents are scored without any pruning (exact). */
+export const EXACT_UP_TO = 5000;
+export const POSTING_CAP = 1000;
+export const QUERY_BUDGET = 4000;
+export const RERANK = 16;
 
 export interface Neighbour {
   doc: number;
@@ -26,6 +29,7 @@ export interface NeighbourOptions {
   k: number;
   /** Candidates must share at least this many terms with the document. */
   minShared: number;
+  exactUpTo?: number;
   postingCap?: number;
   queryBudget?: number;
   rerank?: number;
@@ -74,8 +78,9 @@ export function exactNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOpti
 }
 
 export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptions): { neighbours: Neighbour[][]; stats: NeighbourStats } {
-  const cap = opts.postingCap ?? POSTING_CAP;
-  const budget = opts.queryBudget ?? QUERY_BUDGET;
+  const prune = c.n > (opts.exactUpTo ?? EXACT_UP_TO);
+  const cap = prune ? (opts.postingCap ?? POSTING_CAP) : Infinity;
+  const budget = prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
   const rerank = Math.max(opts.rerank ?? RERANK, opts.k);
   const nTerms = c.df.length;
 
@@ -116,6 +121,8 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
   const acc = new Float64Array(c.n);
   const touched = new Int32Array(c.n);
   const mark = new Int32Array(c.n); // mark[e] === d + 1 once e is in `touched` for query d
+  const heap = new Int32Array(rerank);
+  const heapScore = new Float64Array(rerank);
   const neighbours: Neighbour[][] = [];
   for (let d = 0; d < c.n; d++) {
     const ts = c.terms[d], ws = c.weights[d];
@@ -143,13 +150,45 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
         acc[e] += w * pW[p];
       }
     }
-    // Best `rerank` candidates by partial score (ties by rank), then exact rescoring.
-    const cands: Neighbour[] = [];
+    // Best `rerank` candidates by partial score (ties by rank) in a min-heap, then exact rescoring.
+    let size = 0;
     for (let i = 0; i < nTouched; i++) {
       const e = touched[i];
-      if (e !== d) offer(cands, rerank, { doc: e, score: acc[e] }, rank);
+      const s = acc[e];
       acc[e] = 0;
+      if (e === d) continue;
+      if (size < rerank) {
+        // sift up
+        let j = size++;
+        while (j > 0) {
+          const parent = (j - 1) >> 1;
+          const pd = heap[parent];
+          if (!better(heapScore[parent], rank[pd], s, rank[e])) break; // root holds the worst candidate
+          heap[j] = pd;
+          heapScore[j] = heapScore[parent];
+          j = parent;
+        }
+        heap[j] = e;
+        heapScore[j] = s;
+      } else if (better(s, rank[e], heapScore[0], rank[heap[0]])) {
+        // replace the worst and sift down
+        let j = 0;
+        for (;;) {
+          const l = 2 * j + 1;
+          if (l >= size) break;
+          let m = l;
+          if (l + 1 < size && better(heapScore[m], rank[heap[m]], heapScore[l + 1], rank[heap[l + 1]])) m = l + 1;
+          if (!better(s, rank[e], heapScore[m], rank[heap[m]])) break;
+          heap[j] = heap[m];
+          heapScore[j] = heapScore[m];
+          j = m;
+        }
+        heap[j] = e;
+        heapScore[j] = s;
+      }
     }
+    const cands: Neighbour[] = [];
+    for (let i = 0; i < size; i++) cands.push({ doc: heap[i], score: heapScore[i] });
     const list: Neighbour[] = [];
     for (const cand of cands) {
       const { score, shared } = dot(c, d, cand.doc);

@@ -9,8 +9,6 @@ const STOP = new Set(eng);
 /** A word, or a hyphenated compound of words ("sharpness-aware", "non-convex"). */
 const WORD = /[\p{L}\p{N}]+(?:[-‐‑][\p{L}\p{N}]+)*/gu;
 const HYPHEN = /[-‐‑]/u;
-/** Text between two words that keeps them adjacent (a bigram may span it). */
-const JOINER = /^\s*$/u;
 const URL = /\b(?:https?:\/\/|www\.)\S+/giu;
 const TITLE_WEIGHT = 2;
 
@@ -32,13 +30,6 @@ export interface Corpus {
   stems: string[][];
 }
 
-interface Token {
-  stem: string;
-  word: string;
-  start: number;
-  end: number;
-}
-
 const stemCache = new Map<string, string>();
 function stem(word: string): string {
   let s = stemCache.get(word);
@@ -49,105 +40,156 @@ function stem(word: string): string {
   return s;
 }
 
-function keep(word: string): boolean {
-  if (word.length < 2 || STOP.has(word)) return false;
-  return /\p{L}/u.test(word); // drop pure numbers
+function hasLetter(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const ch = word.charCodeAt(i);
+    if (ch >= 97 && ch <= 122) return true;
+    if (ch < 128) continue;
+    return /\p{L}/u.test(word.slice(i)); // rare non-ASCII tail
+  }
+  return false;
 }
 
-/** Terms of one text as [key, surface] pairs: unigrams (a hyphenated compound is one term and also
- * yields its parts), then bigrams of adjacent kept words. */
-export function textTerms(text: string): [key: string, surface: string][] {
+function keep(word: string): boolean {
+  if (word.length < 2 || STOP.has(word)) return false;
+  return hasLetter(word); // drop pure numbers
+}
+
+function onlySpace(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch !== 32 && ch !== 9 && ch !== 10 && ch !== 13 && ch !== 160) return false;
+  }
+  return true;
+}
+
+/** Calls `emit(surface, isBigram)` for each term occurrence of one text: unigrams (a hyphenated compound
+ * is one term and also yields its parts), and bigrams of adjacent kept words (separated by spaces only). */
+function scanTerms(text: string, emit: (surface: string) => void): void {
   const clean = text.normalize("NFKC").toLowerCase().replace(URL, " . ");
-  const out: [string, string][] = [];
-  let prev: Token | null = null;
+  let prevWord: string | null = null;
+  let prevEnd = -1;
   for (const m of clean.matchAll(WORD)) {
     const raw = m[0];
     const start = m.index;
-    let tok: Token | null = null;
+    let word: string | null = null;
     if (HYPHEN.test(raw)) {
       const parts = raw.split(HYPHEN).filter((p) => p.length > 0);
-      const kept = parts.filter(keep);
-      for (const part of kept) if (part.length >= 3) out.push([stem(part), part]);
-      if (kept.length > 0) {
-        const word = parts.join("-");
-        tok = { stem: parts.map(stem).join("-"), word, start, end: start + raw.length };
-        out.push([tok.stem, word]);
+      let anyKept = false;
+      for (const part of parts) {
+        if (!keep(part)) continue;
+        anyKept = true;
+        if (part.length >= 3) emit(part);
+      }
+      if (anyKept) {
+        word = parts.join("-");
+        emit(word);
       }
     } else if (keep(raw)) {
-      tok = { stem: stem(raw), word: raw, start, end: start + raw.length };
-      out.push([tok.stem, raw]);
+      word = raw;
+      emit(word);
     }
-    if (tok && prev && prev.stem !== tok.stem && JOINER.test(clean.slice(prev.end, start))) {
-      out.push([prev.stem + " " + tok.stem, prev.word + " " + tok.word]);
-    }
-    prev = tok;
+    if (word !== null && prevWord !== null && prevWord !== word && onlySpace(clean, prevEnd, start)) emit(prevWord + " " + word);
+    prevWord = word;
+    prevEnd = start + raw.length;
   }
+}
+
+/** Term key (stems) of a surface form: words stemmed, compounds stemmed part by part. */
+function keyOf(surface: string): string {
+  return surface
+    .split(" ")
+    .map((w) => (w.includes("-") ? w.split("-").map(stem).join("-") : stem(w)))
+    .join(" ");
+}
+
+/** Terms of one text as [key, surface] pairs (for tests and debugging). */
+export function textTerms(text: string): [key: string, surface: string][] {
+  const out: [string, string][] = [];
+  scanTerms(text, (surface) => out.push([keyOf(surface), surface]));
   return out;
 }
 
 export function buildCorpus(docs: DocText[]): Corpus {
   const vocab = new Map<string, number>();
   const keys: string[] = [];
-  const surfaceCounts: Map<string, number>[] = [];
-  const dfList: number[] = [];
-  const docTf: Map<number, number>[] = [];
+  // Every surface form seen, with its term and count; a term shows its most frequent surface form.
+  const surfaces = new Map<string, { id: number; count: number }>();
+  let dfList: number[] = [];
+  let scratch = new Float64Array(1024); // tf of the current document, by term id
+  const docTerms: Int32Array[] = [];
+  const docTf: Float64Array[] = [];
+  const touched: number[] = [];
 
   for (const doc of docs) {
-    const tf = new Map<number, number>();
-    const add = (text: string, w: number) => {
-      for (const [key, surface] of textTerms(text)) {
+    let weight = TITLE_WEIGHT;
+    const emit = (surface: string) => {
+      let entry = surfaces.get(surface);
+      if (entry === undefined) {
+        const key = keyOf(surface);
         let id = vocab.get(key);
         if (id === undefined) {
           id = keys.length;
           vocab.set(key, id);
           keys.push(key);
-          surfaceCounts.push(new Map());
           dfList.push(0);
+          if (id >= scratch.length) {
+            const bigger = new Float64Array(scratch.length * 2);
+            bigger.set(scratch);
+            scratch = bigger;
+          }
         }
-        tf.set(id, (tf.get(id) ?? 0) + w);
-        const sc = surfaceCounts[id];
-        sc.set(surface, (sc.get(surface) ?? 0) + 1);
+        entry = { id, count: 0 };
+        surfaces.set(surface, entry);
       }
+      entry.count++;
+      if (scratch[entry.id] === 0) touched.push(entry.id);
+      scratch[entry.id] += weight;
     };
-    add(doc.title, TITLE_WEIGHT);
-    add(doc.abstract, 1);
-    for (const id of tf.keys()) dfList[id]++;
+    scanTerms(doc.title, emit);
+    weight = 1;
+    scanTerms(doc.abstract, emit);
+    touched.sort((a, b) => a - b);
+    const ids = Int32Array.from(touched);
+    const tf = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      tf[i] = scratch[ids[i]];
+      scratch[ids[i]] = 0;
+      dfList[ids[i]]++;
+    }
+    touched.length = 0;
+    docTerms.push(ids);
     docTf.push(tf);
   }
 
   const n = docs.length;
   const df = Int32Array.from(dfList);
-  const idf = Float64Array.from(dfList, (d) => Math.log(n / d));
-  const terms: Int32Array[] = [];
+  dfList = [];
+  const idf = Float64Array.from(df, (d) => Math.log(n / d));
   const weights: Float64Array[] = [];
-  const tfs: Float64Array[] = [];
-  for (const tf of docTf) {
-    const ids = Int32Array.from(tf.keys()).sort();
+  for (let d = 0; d < n; d++) {
+    const ids = docTerms[d], tf = docTf[d];
     const w = new Float64Array(ids.length);
     let norm = 0;
     for (let i = 0; i < ids.length; i++) {
-      w[i] = (1 + Math.log(tf.get(ids[i])!)) * idf[ids[i]];
+      w[i] = (1 + Math.log(tf[i])) * idf[ids[i]];
       norm += w[i] * w[i];
     }
     norm = Math.sqrt(norm);
     if (norm > 0) for (let i = 0; i < w.length; i++) w[i] /= norm;
-    terms.push(ids);
     weights.push(w);
-    tfs.push(Float64Array.from(ids, (id) => tf.get(id)!));
   }
 
-  const display = surfaceCounts.map((sc) => {
-    let best = "";
-    let bestCount = -1;
-    for (const [s, c] of sc) {
-      if (c > bestCount || (c === bestCount && (s.length < best.length || (s.length === best.length && s < best)))) {
-        best = s;
-        bestCount = c;
-      }
+  const display: string[] = new Array(keys.length).fill("");
+  const best = new Float64Array(keys.length).fill(-1);
+  for (const [s, { id, count }] of surfaces) {
+    const cur = display[id];
+    if (count > best[id] || (count === best[id] && (s.length < cur.length || (s.length === cur.length && s < cur)))) {
+      display[id] = s;
+      best[id] = count;
     }
-    return best;
-  });
-  return { n, terms, weights, tf: tfs, df, display, stems: keys.map((k) => k.split(" ")) };
+  }
+  return { n, terms: docTerms, weights, tf: docTf, df, display, stems: keys.map((k) => k.split(" ")) };
 }
 
 /** Cosine of documents a and b (vectors are normalised) and how many terms they share. */

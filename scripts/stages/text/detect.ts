@@ -40,7 +40,7 @@ interface Unit {
   kind?: Kind;
 }
 
-const OP_WORDS = new Set(["leq", "geq", "propto", "subset", "subseteq", "triangleq", "rightarrow", "approx", "cdot", "times", "mapsto", "equiv"]);
+const OP_WORDS = new Set(["circ", "leq", "geq", "propto", "subset", "subseteq", "triangleq", "rightarrow", "approx", "cdot", "times", "mapsto", "equiv"]);
 const OP_SYMBOLS = /^(?:[=+\-<>≤≥×·∈→≈∝]|<=|>=|:=|\\?[|&])$/;
 const DECO = new Set(["tilde", "widetilde", "hat", "widehat", "mathcal", "mathbb", "bar", "overline"]);
 const ENGLISH_SHORT = new Set(["a", "A", "I", "an", "as", "at", "be", "by", "if", "is", "it", "of", "on", "or", "we", "the", "and", "for", "are", "our", "its", "has", "was", "not", "but", "all", "can", "any", "new", "two", "one", "via", "per", "use", "with", "from", "that", "this", "when", "where", "which", "then", "than"]);
@@ -92,11 +92,12 @@ function isStrong(word: string): boolean {
   }
   if (/[A-Za-z0-9)}|]\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.test(c) && !/^[A-Za-z]{2,}[=<>]/.test(c)) return true;
   if (/(?:^|[^A-Za-z])sim\d/.test(c)) return true;
-  if (/[0-9)\]}]times[A-Za-z0-9(\[{]/.test(c)) return true;
+  if (/[0-9)\]}]times(?:[A-Za-z0-9(\[{]|$)/.test(c)) return true;
   for (const run of letterRuns(c)) {
     if (gluedMath(run)) return true;
-    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && c.replace(/[()\[\],;]/g, "") === run) return true;
-    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && /[(\[;,]/.test(c)) return true;
+    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && c.replace(/[()\[\],;|$]/g, "") === run) return true;
+    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && /[(\[;,|]/.test(c)) return true;
+    if (MATH_ONLY.has(run) && !PROSE_SAFE.has(run) && letterRuns(c).every((r) => r === run || r.length <= 2)) return true;
     const pieces = segmentRun(run);
     const singles = pieces.filter((p) => !p.cmd && !p.word).length;
     if (pieces.length >= 2 && singles <= 1) {
@@ -108,20 +109,22 @@ function isStrong(word: string): boolean {
       if (pieces.some((p) => p.cmd && p.text === "times") && last.text !== "times") return true;
     }
   }
+  if (/^[A-Za-z0-9]+\/[A-Za-z0-9]+$/.test(c) && letterRuns(c).some((r) => { const p = segmentRun(r); return p.length === 1 && p[0].cmd && !SIZERS.has(r) && r.length >= 3 && !["log", "min", "max", "inf", "top", "dots", "sum", "int"].includes(r); })) return true;
   if (/^(?:O|o|Ω|Θ|Omega|Theta)\(/.test(c.replace(/^[(\[]/, ""))) return true;
   return false;
 }
 
 function kindOf(word: string): Kind {
   if (isStrong(word)) return "strong";
-  const c = word.replace(/[.,;:!?]+$/, "");
+  let c = word.replace(/[.,;:!?]+$/, "").replace(/^\$|\$$/g, "");
+  if (/\)$/.test(c) && depthOf(c) < 0) c = c.slice(0, -1);
   if (OP_SYMBOLS.test(c) || OP_WORDS.has(c)) return "op";
   if (DECO.has(c)) return "deco";
   if (c === "O" || c === "Omega" || c === "Theta" || c === "o") return "base";
   if (ENGLISH_SHORT.has(c)) return "prose";
   if (/^[A-Za-z]$/.test(c) || /^[0-9]+(?:\.[0-9]+)?$/.test(c)) return "atom";
   if (MATH_WORDS.has(c)) return "word";
-  if (/^[A-Za-z]?\([^()\s]{1,12}\)$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
+  if (/^[A-Za-z]?(?:\([^()\s]{1,12}\)|\[[^\[\]\s]{1,12}\])[A-Za-z]{0,2}$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
   if (/^[A-Za-z0-9]+\/[A-Za-z0-9]+$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
   if (/^[A-Za-z]+$/.test(c)) {
     const p = segmentRun(c);
@@ -154,7 +157,7 @@ const endsWithOp = (s: string): boolean => {
   if (!m) return false;
   const pieces = segmentRun(m[1]);
   const last = pieces[pieces.length - 1];
-  return last.cmd && (RELATIONS[last.text] !== undefined || BINARY[last.text] !== undefined) && pieces.length > 1;
+  return last.cmd && (RELATIONS[last.text] !== undefined || BINARY[last.text] !== undefined);
 };
 
 interface Peeled {
@@ -216,6 +219,8 @@ function unitsOf(text: string): Unit[] {
 export interface MathResult {
   segments: Segment[];
   stats: DetectStats;
+  /** Source text of the candidate spans left as text. */
+  left: string[];
 }
 
 /** Turn one span of source text into a math segment, or null when it cannot be restored confidently. */
@@ -227,7 +232,7 @@ export function toMath(source: string): { tex: string; plain: string } | null {
 }
 
 /** The chemotaxis-style display: `align* \left\{ array{ll} row & cond , row & cond array \right. align*`. */
-function alignBlock(body: string): string | null {
+export function alignBlock(body: string): string | null {
   const m = /^(?:\\left\\\{\s*)?array\s*\{([a-z]+)\}(.*?)array\s*(?:\\right\.)?\s*$/s.exec(body.trim());
   if (!m) return null;
   const parts = m[2].split("&");
@@ -241,13 +246,15 @@ function alignBlock(body: string): string | null {
     for (let k = 0; k < p.length; k++) {
       if (p[k] === "(" || p[k] === "[") d++;
       else if (p[k] === ")" || p[k] === "]") d--;
-      else if (p[k] === "," && d === 0) { cut = k; break; }
+      else if ((p[k] === "," || p[k] === "%") && d === 0) { cut = k; break; }
     }
-    const cond = (i === parts.length - 1 || cut < 0 ? p : p.slice(0, cut)).replace(/,\s*$/, "").trim();
-    const next = i === parts.length - 1 || cut < 0 ? "" : p.slice(cut + 1);
-    const condTex = cond.replace(/^(in|on)\s+/, (_x, w: string) => `\\text{${w} } `);
-    const lhsTex = restoreTex(lhs.replace(/^\s*%/, "").trim()).tex;
-    rows.push(`${lhsTex} & ${restoreTex(condTex).tex}`);
+    const last = i === parts.length - 1 || cut < 0;
+    const cond = (last ? p : p.slice(0, cut)).replace(/,\s*$/, "").trim();
+    const next = last ? "" : p.slice(cut + 1);
+    const cm = /^(in|on)\s*(.*)$/s.exec(cond);
+    const condTex = cm ? `\\text{${cm[1]} } ${restoreTex(cm[2]).tex}` : restoreTex(cond).tex;
+    const lhsTex = restoreTex(lhs.replace(/,\s*$/, "").trim()).tex;
+    rows.push(`${lhsTex} & ${condTex}`);
     lhs = next;
   }
   return `\\left\\{\\begin{array}{ll} ${rows.join(" \\\\ ")} \\end{array}\\right.`;
@@ -257,6 +264,7 @@ function alignBlock(body: string): string | null {
 export function detectMath(text: string): MathResult {
   const stats: DetectStats = { mathSpans: 0, leftAsText: 0 };
   const segments: Segment[] = [];
+  const left: string[] = [];
   const al = /align\*\s*(.*?)\s*align\*/s.exec(text);
   if (al) {
     const tex = alignBlock(al[1]);
@@ -268,6 +276,7 @@ export function detectMath(text: string): MathResult {
       return {
         segments: [...before.segments, { kind: "math", tex, plain: texToPlain(tex).trim(), source: al[0] }, ...after.segments],
         stats,
+        left: [...before.left, ...after.left],
       };
     }
   }
@@ -278,6 +287,14 @@ export function detectMath(text: string): MathResult {
   const prevWord = (i: number): number => (units[i - 1]?.type === "space" && units[i - 2]?.type === "word" ? i - 2 : -1);
   const kind = (i: number): Kind => (i >= 0 ? (units[i].kind as Kind) : "prose");
   const endsSentence = (i: number): boolean => /[.,;:!?]$/.test(units[i].text);
+  for (let i = 0; i < n; i++) {
+    const u = units[i];
+    if (u.type !== "word" || u.kind !== "op" || !/^(?:=|<|>|<=|>=)$/.test(u.text)) continue;
+    const a = prevWord(i);
+    const b = nextWord(i);
+    const atomish = (k: number) => k >= 0 && (kind(k) === "atom" || kind(k) === "strong") && !ENGLISH_SHORT.has(units[k].text.replace(/[.,;:]+$/, ""));
+    if (atomish(a) && atomish(b) && !endsSentence(a)) u.kind = "strong";
+  }
   const spans: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     if (units[i].type !== "word" || units[i].kind !== "strong") continue;
@@ -290,8 +307,10 @@ export function detectMath(text: string): MathResult {
       const kj = kind(j);
       const first = units[start].text;
       if (kj === "strong" || kj === "deco") { start = j; continue; }
+      if (/^(?:[A-Z]|x|y|z)in$/.test(units[j].text) && /^(?:R|N|\[|\\?mathbb)/.test(first)) { start = j; continue; }
       if (kj === "base" && first.startsWith("(")) { start = j; continue; }
       if ((kj === "atom" || kj === "word") && first.startsWith("^")) { start = j; continue; }
+      if ((kj === "atom" || kj === "word") && /^(?:[=<>≤≥]|leq|geq|propto|subseteq|subset|approx|triangleq|rightarrow)/.test(first)) { start = j; continue; }
       if (kj === "op") {
         let k = j;
         while (prevWord(k) >= 0 && kind(prevWord(k)) === "op" && !endsSentence(prevWord(k))) k = prevWord(k);
@@ -313,10 +332,13 @@ export function detectMath(text: string): MathResult {
         continue;
       }
       if (endsSentence(end)) break;
+      if (coreOf(units[end].text) !== units[end].text.replace(/[.,;:!?]+$/, "")) break; // `ell_p-norm` ends the span
       const kj = kind(j);
       if (kj === "strong") { end = j; continue; }
       const j2 = nextWord(j);
       if (kj === "op" && j2 >= 0 && ["atom", "strong", "word", "base"].includes(kind(j2))) { end = j2; continue; }
+      if (units[j].text === "to" && j2 >= 0 && /^[A-Za-z]$/.test(units[end].text) && /^[A-Za-z][.,;:]?$/.test(units[j2].text) && !ENGLISH_SHORT.has(units[j2].text.replace(/[.,;:]$/, ""))) { end = j2; continue; }
+      if (/^[A-Za-z]\(/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { end = j; continue; }
       if ((kj === "atom" || kj === "word") && endsWithOp(spanText)) { end = j; continue; }
       if (kj === "word" || (kj === "atom" && /^[A-Za-z]?\(/.test(units[j].text) && !/[,.;]$/.test(units[end].text) && /[)}\]A-Za-z]$/.test(spanText) && units[j].text.length > 1)) { end = j; continue; }
       break;
@@ -355,9 +377,10 @@ export function detectMath(text: string): MathResult {
     } else {
       pushText(source);
       stats.leftAsText++;
+      left.push(source);
     }
     cursor = end + 1;
   }
   pushUnits(cursor, n);
-  return { segments, stats };
+  return { segments, stats, left };
 }

@@ -113,16 +113,17 @@ export function restoreTex(src: string): RestoreResult {
     out += c;
     i++;
   }
-  let tex = out;
+  let tex = out.replace(/\s+([\^_])/g, "$1");
   tex = fixFractions(tex, hadBackslash);
   tex = fixSetBraces(tex);
   // Thin space lost its backslash: FE^{,2}.
   tex = tex.replace(/\^\{,/g, "^{\\,");
   // Blackboard sets.
+  tex = tex.replace(/\\mathbb\s+([A-Z])/g, "\\mathbb{$1}");
   tex = tex.replace(/(?<![\\A-Za-z{])R(?=\s?\^(?:\{|[A-Za-z]|[3-9]))/g, "\\mathbb{R}");
   tex = tex.replace(/(\\(?:in|subset|subseteq|times|rightarrow|to)\s?|:)R(?![A-Za-z^_])/g, "$1\\mathbb{R}");
+  tex = tex.replace(/(?<![\\A-Za-z{])R(?=\s?\\(?:rightarrow|to|times)(?![A-Za-z]))/g, "\\mathbb{R}");
   tex = tex.replace(/(\\in\s?)N(?![A-Za-z^_])/g, "$1\\mathbb{N}");
-  tex = tex.replace(/\\mathbb\s+([A-Z])/g, "\\mathbb{$1}");
   // Spacing after commands glued to letters: \inR → handled above; collapse double spaces.
   tex = tex.replace(/\s{2,}/g, " ").trim();
   return { tex, doubtful };
@@ -177,7 +178,8 @@ function fixFractions(tex: string, hadBackslash: boolean): string {
       if (tex[pos] !== "{" || tex[pos - 1] === "\\") continue;
       const before = tex.slice(0, pos);
       if (!/[A-Za-z0-9)\]}]$/.test(before)) continue;
-      if (/\\[A-Za-z]+$/.test(before)) continue; // argument of a command
+      const cmdBefore = /\\([A-Za-z]+)$/.exec(before);
+      if (cmdBefore && (FONT_CMDS.has(cmdBefore[1]) || ACCENT_CMDS.has(cmdBefore[1]) || FUNCTIONS.has(cmdBefore[1]) || SIZERS.has(cmdBefore[1]) || cmdBefore[1] === "sqrt" || cmdBefore[1] === "frac" || RELATIONS[cmdBefore[1]] !== undefined || BINARY[cmdBefore[1]] !== undefined)) continue; // argument of a command
       if (/[\^_]$/.test(before)) continue;
       if (before.endsWith("}")) {
         // A group closed just before: a numerator only when that group was the argument of \sqrt (\sqrt{d}{n}).
@@ -265,12 +267,16 @@ function readGroup(s: string, i: number): [string, number] {
 function script(inner: string, table: Record<string, string>, mark: string): string {
   const chars = [...inner];
   if (chars.length > 0 && chars.every((ch) => table[ch] !== undefined)) return chars.map((ch) => table[ch]).join("");
-  if (chars.length === 1) return mark + inner;
+  if (chars.length === 1 || (mark === "_" && /^[A-Za-z0-9]+$/.test(inner))) return mark + inner;
   return `${mark}(${inner})`;
 }
 
 function needsParens(x: string): boolean {
-  return [...x].length > 1 && !/^[\p{L}\p{N}.]+$/u.test(x) && !/^\(.*\)$/.test(x);
+  return [...x].length > 1 && !/^[\p{L}\p{N}.√]+$/u.test(x) && !/^\(.*\)$/.test(x);
+}
+
+function denominatorNeedsParens(x: string): boolean {
+  return [...x].length > 1 && !/^[\p{N}.]+$/u.test(x) && !/^\(.*\)$/.test(x);
 }
 
 /** Readable Unicode for a TeX math fragment. */
@@ -286,9 +292,9 @@ export function texToPlain(tex: string): string {
       const name = m[1];
       const spaceBefore = /\s$/.test(out);
       i += m[0].length;
-      if (/[A-Za-z]/.test(name)) {
-        // A control word swallows the space after it.
-        if (s[i] === " ") i++;
+      if (/[A-Za-z]/.test(name) && s[i] === " " && !spaceBefore && /[A-Za-z0-9\\]/.test(s[i + 1] ?? "")) {
+        // A control word swallows the space after it (kept when the command stood between spaces, or before a symbol).
+        i++;
       }
       if (name === "frac") {
         const [a, j] = readGroup(s, i);
@@ -296,7 +302,7 @@ export function texToPlain(tex: string): string {
         i = k;
         const pa = texToPlain(a);
         const pb = texToPlain(b);
-        out += (needsParens(pa) ? `(${pa})` : pa) + "/" + (needsParens(pb) ? `(${pb})` : pb);
+        out += (needsParens(pa) ? `(${pa})` : pa) + "/" + (denominatorNeedsParens(pb) ? `(${pb})` : pb);
       } else if (name === "sqrt") {
         const [a, j] = readGroup(s, i);
         i = j;
@@ -323,10 +329,7 @@ export function texToPlain(tex: string): string {
         i = j;
         if (name === "begin" && s[i] === "{") i = readGroup(s, i)[1];
       } else if (GREEK[name] !== undefined) out += GREEK[name];
-      else if (RELATIONS[name] !== undefined) {
-        const sym = RELATIONS[name];
-        out += spaceBefore ? sym + " " : sym;
-      } else if (BINARY[name] !== undefined) out += BINARY[name];
+      else if (RELATIONS[name] !== undefined) out += RELATIONS[name]; else if (BINARY[name] !== undefined) out += BINARY[name];
       else if (SYMBOLS[name] !== undefined) out += SYMBOLS[name];
       else if (FUNCTIONS.has(name)) {
         if (/[\p{L}\p{N})]$/u.test(out)) out += " ";
@@ -352,5 +355,5 @@ export function texToPlain(tex: string): string {
     out += c;
     i++;
   }
-  return out.replace(/\s{2,}/g, " ");
+  return out.replace(/\s{2,}/g, " ").replace(/([(\[])\s+/g, "$1").replace(/\s+([)\]])/g, "$1");
 }

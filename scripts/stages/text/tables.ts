@@ -18,7 +18,7 @@ export const RELATIONS: Record<string, string> = {
   in: "∈", notin: "∉", le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠", neq: "≠", to: "→", rightarrow: "→",
   leftarrow: "←", Rightarrow: "⇒", Leftarrow: "⇐", leftrightarrow: "↔", mapsto: "↦", subset: "⊂", subseteq: "⊆",
   supset: "⊃", supseteq: "⊇", propto: "∝", approx: "≈", sim: "∼", simeq: "≃", equiv: "≡", triangleq: "≜",
-  coloneqq: "≔", ll: "≪", gg: "≫", lesssim: "≲", gtrsim: "≳", perp: "⊥", mid: "∣",
+  coloneqq: "≔", colon: ":", ll: "≪", gg: "≫", lesssim: "≲", gtrsim: "≳", perp: "⊥", mid: "∣",
 };
 
 export const BINARY: Record<string, string> = {
@@ -68,13 +68,13 @@ export const MATH_ONLY = new Set([
   "cdot", "cdots", "ldots", "infty", "leq", "geq", "propto", "subseteq", "supseteq", "rightarrow", "leftarrow",
   "Rightarrow", "mapsto", "triangleq", "widetilde", "widehat", "mathcal", "mathbb", "mathrm", "mathbf",
   "lfloor", "rfloor", "lceil", "rceil", "nabla", "otimes", "oplus", "setminus", "Theta", "Omega", "Sigma", "Lambda",
-  "Gamma", "Phi", "Psi", "frac", "sqrt", "varepsilon", "notin", "approx", "lesssim", "gtrsim", "coloneqq",
+  "Gamma", "Phi", "Psi", "varepsilon", "notin", "approx", "lesssim", "gtrsim", "coloneqq", "colon",
 ]);
 /** Of MATH_ONLY, those that are also fine as standalone words in prose ("the Omega benchmark"). */
 export const PROSE_SAFE = new Set(["Omega", "Theta", "Sigma", "Lambda", "Gamma", "Phi", "Psi", "lambda", "kappa"]);
 
 /** Multi-letter names that appear as words inside stripped math (`O(nnz(X))`, `B_crit`), set upright. */
-export const MATH_WORDS = new Set(["nnz", "poly", "polylog", "rank", "Var", "Cov", "eff", "crit", "opt", "DP", "diag", "tr", "Tr", "KL", "TV", "sign", "softmax", "supp", "dist", "vol", "erf"]);
+export const MATH_WORDS = new Set(["nnz", "poly", "polylog", "rank", "Var", "Cov", "eff", "crit", "opt", "DP", "diag", "tr", "Tr", "KL", "TV", "sign", "softmax", "supp", "dist", "vol", "erf", "Det"]);
 
 /** Unicode characters that appear inside math in the dumps → TeX. */
 export const UNICODE_TO_TEX: Record<string, string> = Object.fromEntries([

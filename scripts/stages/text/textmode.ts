@@ -110,6 +110,7 @@ export function convertTextMode(input: string, codeIndexBase: number): TextModeR
   s = s.replace(/``/g, () => { count++; return "“"; });
   s = s.replace(/''/g, () => { count++; return "”"; });
   s = s.replace(/(^|[\s(\[])`([^`'\s][^`']*?)'(?![A-Za-z])/g, (_m, pre: string, body: string) => { count++; return pre + "‘" + body + "’"; });
+  s = s.replace(/(^|[\s(\[])`(?=\d\d(?!\d))/g, (_m, pre: string) => { count++; return pre + "’"; });
   s = s.replace(/(^|[\s(\[])`(?=[\w])/g, (_m, pre: string) => { count++; return pre + "‘"; });
 
   // Ties: word~word → space (but 0.67~1.98 keeps its tilde, it means "to").

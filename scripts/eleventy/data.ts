@@ -1,0 +1,73 @@
+// Global data for the templates: build settings, taxonomy, the paper pages to render and the index of the whole catalogue.
+import path from "node:path";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import yaml from "js-yaml";
+import { readPages } from "../io.ts";
+import { validateTaxonomy, type Taxonomy } from "../stages/classify.ts";
+import type { PaperPageData } from "../stages/write.ts";
+import { card, catalogueIndex, type PaperCard } from "./indexes.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * What one Eleventy run renders. The build driver (scripts/build.ts) splits a catalogue into runs and hands each
+ * its job through the CATALOGUE_JOB environment variable (a JSON file); a plain `eleventy` run renders everything.
+ */
+export interface RenderJob {
+  /** Output folder of this run. */
+  out: string;
+  /** Eleventy input folder (the templates). */
+  content: string;
+  /** `papers`: only paper pages (the named files); `indexes`: everything but paper pages; `all`: both. */
+  part: "all" | "papers" | "indexes";
+  /** Folder of generated paper pages (`*.md`). */
+  papersDir: string;
+  /** For `papers`: the page files to render (default: all). */
+  files?: string[];
+  /** For `indexes`: a JSON file holding every paper's card (default: read from the pages). */
+  cardsFile?: string;
+  taxonomyFile: string;
+  build: { base: string; url: string | null };
+}
+
+export function readJob(): RenderJob {
+  const file = process.env.CATALOGUE_JOB;
+  if (file) return JSON.parse(readFileSync(file, "utf8")) as RenderJob;
+  return { part: "all", out: path.join(root, "site"), content: path.join(root, "content"), papersDir: path.join(root, "content/papers"), taxonomyFile: path.join(root, "content/taxonomy.yaml"), build: { base: "/", url: null } };
+}
+
+export function readTaxonomy(file: string): Taxonomy {
+  return validateTaxonomy(yaml.load(readFileSync(file, "utf8"), { schema: yaml.CORE_SCHEMA }), file);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export default function dataPlugin(eleventyConfig: any): void {
+  const job = readJob();
+  const input: string = eleventyConfig.directories.input;
+  const taxonomy = readTaxonomy(job.taxonomyFile);
+  eleventyConfig.addGlobalData("build", job.build);
+  eleventyConfig.addGlobalData("taxonomy", taxonomy);
+  // The Markdown pages are data for content/papers/papers.11ty.ts, not templates of their own.
+  eleventyConfig.ignores.add(path.join(input, "papers/*.md"));
+
+  let pages: ReturnType<typeof readPages<PaperPageData>> | undefined;
+  const loadPages = () => (pages ??= readPages<PaperPageData>(job.papersDir, job.part === "papers" ? job.files : undefined));
+
+  if (job.part === "indexes") eleventyConfig.ignores.add(path.join(input, "papers/**"));
+  else eleventyConfig.addGlobalData("paperPages", () => loadPages());
+
+  if (job.part === "papers") {
+    for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "topics/**", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
+  } else {
+    eleventyConfig.addGlobalData("catalogue", () => {
+      const cards: PaperCard[] = job.cardsFile ? JSON.parse(readFileSync(job.cardsFile, "utf8")) : loadPages().map((p) => card(p.data));
+      return catalogueIndex(cards, taxonomy.topics);
+    });
+  }
+}
+
+/** Whether this run copies the static assets (only one run of a build does). */
+export function copiesAssets(): boolean {
+  return readJob().part !== "papers";
+}

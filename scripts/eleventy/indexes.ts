@@ -1,0 +1,127 @@
+// Index data: the papers in reading order, topic and date groups, and the chunks the paginated index templates page over.
+import type { Topic } from "../stages/classify.ts";
+import type { PaperPageData } from "../stages/write.ts";
+
+/** What an index page needs of a paper. */
+export interface PaperCard {
+  url: string;
+  title: string;
+  titleMarkdown: string;
+  published: string | null;
+  topics: string[];
+  upvotes: number | null;
+  authors: number | null;
+  hasMath: boolean;
+}
+
+/** One page of an index: a slice of papers with its place among its siblings. */
+export interface Chunk {
+  /** Page URL, e.g. `/topics/llm/` or `/topics/llm/page/2/`. */
+  url: string;
+  /** Topic id, year, `yyyy/mm` or `undated`. */
+  key: string;
+  heading: string;
+  description: string;
+  papers: PaperCard[];
+  total: number;
+  pageNumber: number;
+  /** 0-based position of the first paper of this page in the whole list. */
+  start: number;
+  pageUrls: string[];
+}
+
+/** What index pages show of a topic. */
+export type TopicInfo = Pick<Topic, "id" | "name" | "description">;
+
+export const TOPIC_PAGE_SIZE = 50;
+export const DATE_PAGE_SIZE = 100;
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** Newest first; undated papers last; then by title, then URL (code-unit order, so builds are deterministic). */
+export function byNewest(a: PaperCard, b: PaperCard): number {
+  if (a.published !== b.published) {
+    if (a.published === null) return 1;
+    if (b.published === null) return -1;
+    return a.published < b.published ? 1 : -1;
+  }
+  const ta = a.title.toLowerCase();
+  const tb = b.title.toLowerCase();
+  return ta < tb ? -1 : ta > tb ? 1 : a.url < b.url ? -1 : a.url > b.url ? 1 : 0;
+}
+
+/** What index pages keep of a paper page's front matter. */
+export function card(d: PaperPageData): PaperCard {
+  return { url: d.permalink, title: d.title, titleMarkdown: d.titleMarkdown, published: d.published, topics: d.topics, upvotes: d.upvotes, authors: d.authors, hasMath: d.hasMath };
+}
+
+/** Splits a sorted list into pages `base`, `base/page/2/`, … */
+export function chunk(base: string, key: string, heading: string, description: string, papers: PaperCard[], size: number): Chunk[] {
+  const count = Math.max(1, Math.ceil(papers.length / size));
+  const pageUrls = Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base}page/${i + 1}/`));
+  return pageUrls.map((url, i) => ({ url, key, heading, description, papers: papers.slice(i * size, (i + 1) * size), total: papers.length, pageNumber: i + 1, start: i * size, pageUrls }));
+}
+
+/** Everything the index pages show, computed once from all papers' cards. */
+export interface CatalogueIndex {
+  papers: PaperCard[];
+  topicList: (TopicInfo & { url: string; count: number })[];
+  topicPages: Chunk[];
+  datePages: Chunk[];
+  years: { years: { year: string; url: string; count: number; months: { name: string; url: string; count: number }[] }[]; undated: number };
+}
+
+const UNSORTED: TopicInfo = { id: "unsorted", name: "Unsorted", description: "Papers no topic rule matched yet: a list for curators to classify." };
+
+export function catalogueIndex(cards: PaperCard[], taxonomy: TopicInfo[]): CatalogueIndex {
+  const papers = [...cards].sort(byNewest);
+  const members = new Map<string, PaperCard[]>();
+  for (const p of papers) {
+    for (const t of p.topics) {
+      if (!members.has(t)) members.set(t, []);
+      members.get(t)!.push(p);
+    }
+  }
+  const topics = [...taxonomy, UNSORTED].filter((t) => t.id !== "unsorted" || members.has("unsorted"));
+  const topicList = topics.map((t) => ({ ...t, url: `/topics/${t.id}/`, count: members.get(t.id)?.length ?? 0 }));
+  const topicPages = topics.flatMap((t) => chunk(`/topics/${t.id}/`, t.id, t.name, t.description, members.get(t.id) ?? [], TOPIC_PAGE_SIZE));
+
+  const groups = new Map<string, { heading: string; papers: PaperCard[] }>([["undated", { heading: "Undated papers", papers: [] }]]);
+  const add = (key: string, heading: string, p: PaperCard) => {
+    if (!groups.has(key)) groups.set(key, { heading, papers: [] });
+    groups.get(key)!.papers.push(p);
+  };
+  const years = new Map<string, { count: number; months: Map<string, number> }>();
+  for (const p of papers) {
+    if (p.published === null) {
+      add("undated", "Undated papers", p);
+      continue;
+    }
+    const [y, m] = p.published.split("-");
+    add(y, y, p);
+    add(`${y}/${m}`, `${MONTHS[Number(m) - 1]} ${y}`, p);
+    const e = years.get(y) ?? { count: 0, months: new Map<string, number>() };
+    e.count++;
+    e.months.set(m, (e.months.get(m) ?? 0) + 1);
+    years.set(y, e);
+  }
+  const datePages = [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([key, g]) => chunk(`/dates/${key}/`, key, g.heading, "", g.papers, DATE_PAGE_SIZE));
+  return {
+    papers,
+    topicList,
+    topicPages,
+    datePages,
+    years: {
+      undated: groups.get("undated")!.papers.length,
+      years: [...years.entries()]
+        .sort(([a], [b]) => (a < b ? 1 : -1))
+        .map(([year, e]) => ({
+          year,
+          url: `/dates/${year}/`,
+          count: e.count,
+          months: [...e.months.entries()].sort(([a], [b]) => (a < b ? 1 : -1)).map(([m, count]) => ({ name: MONTHS[Number(m) - 1], url: `/dates/${year}/${m}/`, count })),
+        })),
+    },
+  };
+}
