@@ -19,7 +19,11 @@ export function render(data: SearchData): string {
   const base = data.build?.base ?? "/";
   const years = data.catalogue.years?.years ?? [];
   const serveCommand = base === "/" ? "npm run serve" : `npm run serve -- --base ${base}`;
-  return html`<h1>Search</h1>
+  // Fetch Pagefind's script and WebAssembly while the page parses, rather than one after the other once search.js runs
+  // (search.js runs Pagefind without its web worker, so the preloaded wasm is the one Pagefind fetches).
+  return html`<link rel="modulepreload" href="/pagefind/pagefind.js">
+<link rel="preload" href="/pagefind/wasm.en.pagefind" as="fetch" crossorigin>
+<h1>Search</h1>
 <div id="search-needs-server" class="search-needs-server" role="note">
 <p><strong>Search can't run from a page opened as a file.</strong> Browsers block the search index and its WebAssembly on <code>file://</code> pages.</p>
 <p>In the project folder run <code>${serveCommand}</code>, then open <code>http://localhost:8080${base}search/</code>. Or browse by <a href="/topics/">topic</a> or <a href="/dates/">date</a>.</p>

@@ -12,6 +12,8 @@ import { swapIn, writeJson } from "./io.ts";
 import { catalogue, pageData } from "./stages/write.ts";
 import { card } from "./eleventy/indexes.ts";
 import { renderSite } from "./render.ts";
+import { readCache, reuseUnchanged, templateVersion, writeCache } from "./render-cache.ts";
+import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -32,6 +34,8 @@ export interface BuildResult {
   ok: boolean;
   report: string;
   timings: Record<string, number>;
+  /** Wall-clock start and end (epoch ms) of the top-level stages, for the benchmark's memory sampling. */
+  marks: Record<string, [number, number]>;
   /** Where the generated Markdown pages were written. */
   papersDir: string;
 }
@@ -56,20 +60,26 @@ export function normaliseBase(base: string): string {
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const timings: Record<string, number> = {};
+  const marks: Record<string, [number, number]> = {};
+  const mark = (name: string, start: number) => (marks[name] = [start, Date.now()]);
   const base = normaliseBase(opts.base);
   const { papersDir, state } = locations(opts.dumps);
   const content = path.resolve(opts.content ?? path.join(root, "content"));
   const taxonomyFile = path.join(root, "content/taxonomy.yaml");
   const t0 = performance.now();
-  const ingested = ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile });
+  const m0 = Date.now();
+  const progress = new Progress(opts.log);
+  progress.stage("ingest");
+  const ingested = ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, (name, ms) => progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
   Object.assign(timings, ingested.timings);
   timings.ingest = performance.now() - t0;
+  mark("ingest", m0);
   const s = ingested.state;
   const report = formatReport(s, ingested.written);
   opts.log(report);
   if (opts.strict && (s.warnings.length || s.rejected.length)) {
     opts.log(`--strict: ${s.warnings.length} warnings and ${s.rejected.length} rejected entries: site not built, ${opts.out} left as it was.`);
-    return { ok: false, report, timings, papersDir };
+    return { ok: false, report, timings, marks, papersDir };
   }
 
   const out = path.resolve(opts.out);
@@ -78,20 +88,33 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   mkdirSync(path.dirname(out), { recursive: true });
   try {
     const t1 = performance.now();
+    const m1 = Date.now();
     const byId = new Map(s.papers.map((p) => [p.id, p]));
+    const cacheFile = path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
+    const cache = {
+      version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
+      pages: Object.fromEntries(ingested.pageHashes),
+    };
+    const plan = reuseUnchanged(readCache(cacheFile), cache, out, staging);
+    progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.reused ? `, ${plan.reused} unchanged` : ""}, and the index pages`);
     await renderSite({
       out: staging,
       content,
       papersDir,
       taxonomyFile,
       build: { base, url: opts.url ?? null },
-      files: [...ingested.pageFiles],
+      files: plan.render,
       cards: s.papers.map((p) => card(pageData(p, byId))),
       workers: opts.workers,
+      onJobDone: (done, total, papers) => progress.count(done, total, papers),
     });
     timings.eleventy = performance.now() - t1;
+    timings.pagesRendered = plan.render.length;
+    mark("eleventy", m1);
 
     const t2 = performance.now();
+    const m2 = Date.now();
+    progress.stage("pagefind: indexing every paper page");
     let pages: number;
     try {
       const { index, errors } = await pagefind.createIndex({ forceLanguage: "en", excludeSelectors: [".katex"] });
@@ -106,16 +129,19 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       await pagefind.close();
     }
     timings.pagefind = performance.now() - t2;
+    mark("pagefind", m2);
     opts.log(`Search index: ${pages} pages`);
 
     writeJson(path.join(staging, "catalogue.json"), catalogue(s));
     swapIn(staging, out);
+    writeCache(cacheFile, cache);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+  progress.done();
   opts.log(`Site written to ${path.relative(process.cwd(), out) || "."} (base ${base})`);
-  return { ok: true, report, timings, papersDir };
+  return { ok: true, report, timings, marks, papersDir };
 }
 
 async function main(): Promise<void> {
@@ -126,9 +152,11 @@ async function main(): Promise<void> {
       base: { type: "string", default: "/" },
       url: { type: "string" },
       strict: { type: "boolean", default: false },
+      timings: { type: "string" },
     },
   });
   const result = await build({ dumps: values.dumps!, out: values.out!, base: values.base!, url: values.url, strict: values.strict!, log: (l) => console.log(l) });
+  if (values.timings) writeJson(values.timings, { durations: result.timings, marks: result.marks });
   process.exitCode = result.ok ? 0 : 1;
 }
 

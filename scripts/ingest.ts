@@ -1,5 +1,6 @@
 // Ingest: reads the dumps and curator files, runs the pipeline, writes one Markdown page per paper and the registry.
 import path from "node:path";
+import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
 import { readDumps, readRegistry, readYaml, syncPages, writeRegistry } from "./io.ts";
 import { initialState, runPipeline, type State } from "./pipeline.ts";
@@ -21,11 +22,11 @@ export interface IngestResult {
   state: State;
   timings: Record<string, number>;
   written: { written: number; unchanged: number; removed: number };
-  /** File names of every paper page, in order. */
-  pageFiles: string[];
+  /** File name → content hash of every paper page, in order. */
+  pageHashes: Map<string, string>;
 }
 
-export function ingest(opts: IngestOptions): IngestResult {
+export function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): IngestResult {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const { dumps, warnings } = readDumps(opts.dumps);
@@ -39,13 +40,17 @@ export function ingest(opts: IngestOptions): IngestResult {
     overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
   });
   timings.read = performance.now() - t0;
-  const state = runPipeline(state0, (name, ms) => (timings[name] = ms));
+  const state = runPipeline(state0, (name, ms) => {
+    timings[name] = ms;
+    onStage?.(name, ms);
+  });
   const t1 = performance.now();
   const texts = pages(state.papers);
   const written = syncPages(opts.papersDir, texts);
   writeRegistry(registryFile, state.registry);
   timings.write = performance.now() - t1;
-  return { state, timings, written, pageFiles: [...texts.keys()] };
+  const pageHashes = new Map([...texts].map(([file, text]) => [file, createHash("sha256").update(text).digest("hex").slice(0, 20)]));
+  return { state, timings, written, pageHashes };
 }
 
 /** Line number of each top-level key of a YAML mapping, for messages about overrides. */

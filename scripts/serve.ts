@@ -82,7 +82,6 @@ export function resolveFile(dir: string, base: string, urlPath: string): string 
   }
   if (pathname.includes("\0") || pathname.includes("\\")) return null;
   if (base !== "/") {
-    if (pathname === base.slice(0, -1)) pathname = base;
     if (!pathname.startsWith(base)) return null;
     pathname = "/" + pathname.slice(base.length);
   }
@@ -94,6 +93,8 @@ export function resolveFile(dir: string, base: string, urlPath: string): string 
   try {
     let st = statSync(file);
     if (st.isDirectory()) {
+      // Only `…/` maps to the folder's index.html; `…/folder` is redirected to `…/folder/` by the server.
+      if (!pathname.endsWith("/")) return null;
       file = path.join(file, "index.html");
       st = statSync(file);
     }
@@ -122,8 +123,14 @@ export function createStaticServer(opts: ServeOptions): http.Server {
         return;
       }
       const ext = path.extname(file).toLowerCase();
-      const headers: Record<string, string | number> = { "Content-Type": mimeType(file), "Cache-Control": "no-cache" };
       const st = statSync(file);
+      // Revalidate every time (a rebuild changes files in place), but answer unchanged files with 304.
+      const etag = `"${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}"`;
+      const headers: Record<string, string | number> = { "Content-Type": mimeType(file), "Cache-Control": "no-cache", ETag: etag };
+      if (status === 200 && req.headers["if-none-match"] === etag) {
+        res.writeHead(304, { ETag: etag, "Cache-Control": "no-cache" });
+        return res.end();
+      }
       const acceptsGzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
       if (acceptsGzip && COMPRESSIBLE.has(ext) && st.size > 512) {
         let cached = gzCache.get(file);

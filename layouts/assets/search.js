@@ -1,0 +1,323 @@
+// Search page: drives Pagefind's JS API from the form in layouts/search.11ty.ts.
+// The query, filters and sort live in the URL (/search/?q=…&topic=…&year=…&code=1&sort=newest), so a search can be
+// linked and Back/Forward replay it. Result text is inserted with textContent; excerpts keep only Pagefind's <mark>.
+
+const PAGE_SIZE = 10;
+const SORTS = { newest: { date: "desc" }, upvotes: { upvotes: "desc" } };
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-q");
+const topicSelect = document.getElementById("search-topic");
+const yearSelect = document.getElementById("search-year");
+const codeBox = document.getElementById("search-code");
+const sortSelect = document.getElementById("search-sort");
+const statusEl = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const moreButton = document.getElementById("search-more");
+const needsServer = document.getElementById("search-needs-server");
+
+/** The site's base path ("/" or e.g. "/catalogue/"): from the layout, else from this script's own URL (<base>assets/search.js). */
+const base = form?.dataset.base || new URL("../", import.meta.url).pathname;
+const HAS_CODE = form?.dataset.hasCode || "has code or project page";
+
+let pagefindPromise = null;
+let runCounter = 0;
+let lastKey = null;
+let current = null; // { results, shown, run }
+let typingEntry = false;
+let typingTimer = 0;
+
+function showNeedsServer(detail) {
+  needsServer?.classList.add("is-shown");
+  form?.classList.add("is-disabled");
+  statusEl.textContent = detail ? `Search is unavailable: ${detail}` : "Search is unavailable on a page opened as a file: run npm run serve and open the page from localhost.";
+}
+
+function loadPagefind() {
+  pagefindPromise ??= (async () => {
+    const pagefind = await import(`${base}pagefind/pagefind.js`);
+    // No web worker: for an index this size searching on the main thread takes milliseconds, and it saves fetching and
+    // starting pagefind-worker.js (and lets the wasm preloaded by the page be used).
+    await pagefind.options({ baseUrl: base, excerptLength: 24, noWorker: true });
+    await pagefind.init();
+    return pagefind;
+  })();
+  return pagefindPromise;
+}
+
+// ---- URL state ------------------------------------------------------------------------------------------------
+
+function readUrl(search = location.search) {
+  const p = new URLSearchParams(search);
+  const sort = p.get("sort") ?? "";
+  return {
+    q: (p.get("q") ?? "").trim(),
+    topic: p.get("topic") ?? "",
+    year: p.get("year") ?? "",
+    code: p.get("code") === "1",
+    sort: Object.hasOwn(SORTS, sort) ? sort : "",
+  };
+}
+
+function readForm() {
+  return { q: input.value.trim(), topic: topicSelect.value, year: yearSelect.value, code: codeBox.checked, sort: sortSelect.value };
+}
+
+function selectOption(select, value) {
+  const options = [...select.options];
+  const match = options.find((o) => o.value === value) ?? options.find((o) => value && (o.dataset.filter ?? o.textContent) === value);
+  select.value = match ? match.value : "";
+}
+
+function fillForm(state) {
+  input.value = state.q;
+  selectOption(topicSelect, state.topic);
+  selectOption(yearSelect, state.year);
+  codeBox.checked = state.code;
+  selectOption(sortSelect, state.sort);
+}
+
+function urlFor(state) {
+  const p = new URLSearchParams();
+  if (state.q) p.set("q", state.q);
+  if (state.topic) p.set("topic", state.topic);
+  if (state.year) p.set("year", state.year);
+  if (state.code) p.set("code", "1");
+  if (state.sort) p.set("sort", state.sort);
+  const qs = p.toString();
+  return location.pathname + (qs ? `?${qs}` : "");
+}
+
+/** Writes the form's state into the URL (a new history entry, or replacing the current one) and runs the search. */
+function commit(mode) {
+  clearTimeout(typingTimer);
+  const state = readForm();
+  const url = urlFor(state);
+  if (url !== location.pathname + location.search) {
+    if (mode === "push") history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+  return run(state);
+}
+
+// ---- Searching and rendering ------------------------------------------------------------------------------------
+
+function filtersFor(state) {
+  const filters = {};
+  if (state.topic) {
+    const option = [...topicSelect.options].find((o) => o.value === state.topic);
+    filters.topic = option?.dataset.filter ?? state.topic;
+  }
+  if (state.year) filters.year = state.year;
+  if (state.code) filters.code = HAS_CODE;
+  return filters;
+}
+
+function describe(state, count) {
+  const parts = [];
+  if (state.topic) parts.push(topicSelect.selectedOptions[0]?.textContent ?? state.topic);
+  if (state.year) parts.push(state.year);
+  if (state.code) parts.push("with code");
+  const what = state.q ? ` for “${state.q}”` : "";
+  const within = parts.length ? ` in ${parts.join(", ")}` : "";
+  const order = state.sort === "newest" ? ", newest first" : state.sort === "upvotes" ? ", most upvoted first" : "";
+  return `${count === 0 ? "No" : count} ${count === 1 ? "paper" : "papers"}${what}${within}${order}.`;
+}
+
+async function run(state) {
+  const key = JSON.stringify(state);
+  if (key === lastKey) return;
+  lastKey = key;
+  const id = ++runCounter;
+  document.title = document.title.replace(/^.*? · (?=Search · )/, "");
+  if (state.q) document.title = `${state.q} · ${document.title}`;
+
+  if (!state.q && !state.topic && !state.year && !state.code) {
+    current = null;
+    list.replaceChildren();
+    moreButton.hidden = true;
+    statusEl.textContent = "Type a query, or pick a topic, a year or “has code” to browse.";
+    return;
+  }
+  statusEl.textContent = "Searching…";
+  let pagefind;
+  try {
+    pagefind = await loadPagefind();
+  } catch (error) {
+    pagefindPromise = null;
+    lastKey = null;
+    if (location.protocol === "file:") showNeedsServer();
+    else showNeedsServer(`the search index could not be loaded (${error?.message ?? error}).`);
+    return;
+  }
+  const response = await pagefind.search(state.q || null, { filters: filtersFor(state), sort: SORTS[state.sort] });
+  if (id !== runCounter || !response) return;
+  current = { results: response.results, shown: 0, run: id };
+  list.replaceChildren();
+  await showMore(false);
+  if (id !== runCounter) return;
+  statusEl.textContent = describe(state, response.results.length);
+}
+
+async function showMore(moveFocus) {
+  const batch = current;
+  if (!batch) return;
+  const slice = batch.results.slice(batch.shown, batch.shown + PAGE_SIZE);
+  moreButton.disabled = true;
+  const pages = await Promise.all(slice.map((r) => r.data()));
+  if (batch !== current || batch.run !== runCounter) return;
+  const items = pages.map(renderResult);
+  list.append(...items);
+  batch.shown += slice.length;
+  moreButton.disabled = false;
+  moreButton.hidden = batch.shown >= batch.results.length;
+  moreButton.textContent = `More results (${batch.results.length - batch.shown} more)`;
+  if (moveFocus && items[0]) items[0].querySelector("a")?.focus();
+}
+
+function formatDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? "");
+  return m ? `${MONTHS[Number(m[2]) - 1]} ${Number(m[3])}, ${m[1]}` : null;
+}
+
+function renderResult(page) {
+  const li = document.createElement("li");
+  const link = document.createElement("a");
+  link.className = "paper-title";
+  link.href = page.url;
+  link.textContent = page.meta?.title || page.url;
+  li.append(link);
+
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  const date = formatDate(page.meta?.date);
+  if (date) {
+    const time = document.createElement("time");
+    time.dateTime = page.meta.date;
+    time.textContent = date;
+    meta.append(time);
+  } else {
+    meta.append("undated");
+  }
+  const topics = page.filters?.topic ?? [];
+  if (topics.length) meta.append(` · ${topics.join(", ")}`);
+  if ((page.filters?.code ?? []).includes(HAS_CODE)) meta.append(" · code");
+  li.append(meta);
+
+  if (page.excerpt) {
+    const excerpt = document.createElement("p");
+    excerpt.className = "excerpt";
+    appendExcerpt(excerpt, page.excerpt);
+    li.append(excerpt);
+  }
+  return li;
+}
+
+const NAMED = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+/** Decodes the character references Pagefind leaves in excerpt text; the result is only ever used as text. */
+function decodeEntities(text) {
+  return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]+);/g, (whole, ref) => {
+    if (ref[0] !== "#") return NAMED[ref.toLowerCase()] ?? whole;
+    const code = ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/** Excerpt → DOM: everything is text except the literal `<mark>`…`</mark>` pairs, which become <mark> elements. */
+export function appendExcerpt(target, excerpt) {
+  let marked = false;
+  for (const part of String(excerpt).split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) {
+      const text = decodeEntities(part);
+      if (marked) {
+        const mark = document.createElement("mark");
+        mark.textContent = text;
+        target.append(mark);
+      } else {
+        target.append(document.createTextNode(text));
+      }
+    }
+  }
+}
+
+// ---- Keyboard ---------------------------------------------------------------------------------------------------
+
+function resultLinks() {
+  return [...list.querySelectorAll("a.paper-title")];
+}
+
+function onKeydown(event) {
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target === input && event.key === "ArrowDown") {
+    const first = resultLinks()[0];
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
+    return;
+  }
+  if (!list.contains(event.target)) return;
+  const links = resultLinks();
+  const i = links.indexOf(event.target);
+  if (i < 0) return;
+  if (event.key === "ArrowDown" && links[i + 1]) {
+    event.preventDefault();
+    links[i + 1].focus();
+  } else if (event.key === "ArrowUp") {
+    event.preventDefault();
+    (links[i - 1] ?? input).focus();
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    input.focus();
+  }
+}
+
+// ---- Wiring -----------------------------------------------------------------------------------------------------
+
+function start() {
+  if (!form || !input || !list) return;
+  if (location.protocol === "file:") {
+    showNeedsServer();
+    return;
+  }
+  const initial = readUrl();
+  fillForm(initial);
+  // Canonicalise the URL (e.g. a header search `?q=x`, or a topic given by name) without adding an entry.
+  history.replaceState(null, "", urlFor(readForm()));
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    commit(typingEntry ? "replace" : "push");
+    typingEntry = false;
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => {
+      commit(typingEntry ? "replace" : "push");
+      typingEntry = true;
+    }, 250);
+  });
+  input.addEventListener("focus", () => void loadPagefind().catch(() => {}), { once: true });
+  for (const control of [topicSelect, yearSelect, codeBox, sortSelect]) {
+    control.addEventListener("change", () => {
+      typingEntry = false;
+      commit("push");
+    });
+  }
+  window.addEventListener("popstate", () => {
+    clearTimeout(typingTimer);
+    typingEntry = false;
+    const state = readUrl();
+    fillForm(state);
+    run(readForm());
+  });
+  moreButton.addEventListener("click", () => showMore(true));
+  document.addEventListener("keydown", onKeydown);
+  run(readForm());
+}
+
+start();

@@ -16,7 +16,8 @@ const FINGERPRINT_CHARS = 300;
 
 /** Title → lowercase ASCII slug of at most 80 characters, cut at a word boundary; "" when nothing ASCII is left. */
 export function baseSlug(title: string): string {
-  const s = slugify(title, { lowercase: true, decamelize: false, separator: "-" }).replace(/[^a-z0-9-]/g, "");
+  // NFKC first: math in plain titles (k⁻³, ℓₚ) becomes letters and digits (k−3, lp) instead of vanishing.
+  const s = slugify(title.normalize("NFKC"), { lowercase: true, decamelize: false, separator: "-" }).replace(/[^a-z0-9-]/g, "");
   if (s.length <= MAX_SLUG) return s;
   const cut = s.slice(0, MAX_SLUG + 1);
   const at = cut.lastIndexOf("-");

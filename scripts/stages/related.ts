@@ -36,23 +36,19 @@ function keywords(c: Corpus, d: number): string[] {
   return pickTerms(c, ranked, KEYWORD_MIN, KEYWORD_MAX, true);
 }
 
-function sharedTerms(c: Corpus, a: number, b: number): string[] {
-  const ta = c.terms[a], tb = c.terms[b], wa = c.weights[a], wb = c.weights[b];
+/** Display terms shared by document a (its weights spread in `dense`) and document b. */
+function sharedTerms(c: Corpus, dense: Float64Array, b: number): string[] {
+  const tb = c.terms[b], wb = c.weights[b];
   const shared: { id: number; w: number }[] = [];
-  let i = 0, j = 0;
-  while (i < ta.length && j < tb.length) {
-    if (ta[i] === tb[j]) {
-      shared.push({ id: ta[i], w: wa[i] * wb[j] });
-      i++;
-      j++;
-    } else if (ta[i] < tb[j]) i++;
-    else j++;
+  for (let j = 0; j < tb.length; j++) {
+    const x = dense[tb[j]];
+    if (x !== 0) shared.push({ id: tb[j], w: x * wb[j] });
   }
   shared.sort((x, y) => y.w - x.w || x.id - y.id);
   // Drop terms that add little next to the strongest one, but keep at least TERMS_MIN.
   const top = shared.length ? shared[0].w : 0;
   const strong = shared.filter((s, k) => k < TERMS_MIN || s.w >= 0.1 * top);
-  return pickTerms(c, strong.length >= TERMS_MIN ? strong : shared, TERMS_MIN, TERMS_MAX, true);
+  return pickTerms(c, strong, TERMS_MIN, TERMS_MAX, true);
 }
 
 export function relate(papers: Paper[], options: RelateOptions = {}): Paper[] {
@@ -70,12 +66,16 @@ export function relate(papers: Paper[], options: RelateOptions = {}): Paper[] {
     options.onStats?.(res.stats);
   }
   const out = papers.slice();
+  const dense = new Float64Array(corpus.df.length);
   order.forEach((orig, d) => {
+    const ts = corpus.terms[d], ws = corpus.weights[d];
+    for (let i = 0; i < ts.length; i++) dense[ts[i]] = ws[i];
     const related: Related[] = neighbours[d].map((nb) => ({
       id: papers[order[nb.doc]].id,
       score: Math.round(Math.min(1, nb.score) * 10000) / 10000,
-      terms: sharedTerms(corpus, d, nb.doc),
+      terms: sharedTerms(corpus, dense, nb.doc),
     }));
+    for (let i = 0; i < ts.length; i++) dense[ts[i]] = 0;
     out[orig] = { ...papers[orig], keywords: keywords(corpus, d), related };
   });
   return out;

@@ -87,7 +87,8 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
   // Inverted index over terms with df ≥ 2 (a term in one document relates nothing), each list sorted
   // by weight descending (then doc) and capped.
   const len = new Int32Array(nTerms);
-  for (let t = 0; t < nTerms; t++) len[t] = c.df[t] >= 2 ? c.df[t] : 0;
+  // Terms in every document have weight 0 and are left out too, so every walked weight is positive.
+  for (let t = 0; t < nTerms; t++) len[t] = c.df[t] >= 2 && c.df[t] < c.n ? c.df[t] : 0;
   const start = new Int32Array(nTerms + 1);
   for (let t = 0; t < nTerms; t++) start[t + 1] = start[t] + len[t];
   const pDoc = new Int32Array(start[nTerms]);
@@ -120,19 +121,21 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
 
   const acc = new Float64Array(c.n);
   const touched = new Int32Array(c.n);
-  const mark = new Int32Array(c.n); // mark[e] === d + 1 once e is in `touched` for query d
   const heap = new Int32Array(rerank);
   const heapScore = new Float64Array(rerank);
+  const dense = new Float64Array(nTerms); // weights of the query document, by term id
   const neighbours: Neighbour[][] = [];
+  const q: number[] = [];
   for (let d = 0; d < c.n; d++) {
     const ts = c.terms[d], ws = c.weights[d];
-    // Query terms by weight, heaviest first (ties by term id).
-    const q: number[] = [];
+    q.length = 0;
     for (let i = 0; i < ts.length; i++) if (used[ts[i]] > 0) q.push(i);
-    q.sort((x, y) => ws[y] - ws[x] || ts[x] - ts[y]);
+    // Under a budget, heaviest query terms first (ties by term id); otherwise every term is walked.
+    if (prune) q.sort((x, y) => ws[y] - ws[x] || ts[x] - ts[y]);
     let walked = 0;
     let nTouched = 0;
-    for (const i of q) {
+    for (let k = 0; k < q.length; k++) {
+      const i = q[k];
       const t = ts[i];
       if (walked >= budget) {
         stats.budgetHits++;
@@ -143,58 +146,64 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
       walked += used[t];
       for (let p = start[t]; p < end; p++) {
         const e = pDoc[p];
-        if (mark[e] !== d + 1) {
-          mark[e] = d + 1;
-          touched[nTouched++] = e;
-        }
+        if (acc[e] === 0) touched[nTouched++] = e; // weights are positive: 0 means not seen yet
         acc[e] += w * pW[p];
       }
     }
-    // Best `rerank` candidates by partial score (ties by rank) in a min-heap, then exact rescoring.
+    // Best `rerank` candidates by partial score (ties by rank) in a heap whose root is the worst.
     let size = 0;
     for (let i = 0; i < nTouched; i++) {
       const e = touched[i];
-      const s = acc[e];
+      const sc = acc[e];
       acc[e] = 0;
       if (e === d) continue;
       if (size < rerank) {
-        // sift up
         let j = size++;
         while (j > 0) {
           const parent = (j - 1) >> 1;
           const pd = heap[parent];
-          if (!better(heapScore[parent], rank[pd], s, rank[e])) break; // root holds the worst candidate
+          if (!better(heapScore[parent], rank[pd], sc, rank[e])) break;
           heap[j] = pd;
           heapScore[j] = heapScore[parent];
           j = parent;
         }
         heap[j] = e;
-        heapScore[j] = s;
-      } else if (better(s, rank[e], heapScore[0], rank[heap[0]])) {
-        // replace the worst and sift down
+        heapScore[j] = sc;
+      } else if (better(sc, rank[e], heapScore[0], rank[heap[0]])) {
         let j = 0;
         for (;;) {
           const l = 2 * j + 1;
           if (l >= size) break;
           let m = l;
           if (l + 1 < size && better(heapScore[m], rank[heap[m]], heapScore[l + 1], rank[heap[l + 1]])) m = l + 1;
-          if (!better(s, rank[e], heapScore[m], rank[heap[m]])) break;
+          if (!better(sc, rank[e], heapScore[m], rank[heap[m]])) break;
           heap[j] = heap[m];
           heapScore[j] = heapScore[m];
           j = m;
         }
         heap[j] = e;
-        heapScore[j] = s;
+        heapScore[j] = sc;
       }
     }
-    const cands: Neighbour[] = [];
-    for (let i = 0; i < size; i++) cands.push({ doc: heap[i], score: heapScore[i] });
+    // Exact rescoring: the same products summed in the same order as `dot`, via a dense query vector.
+    for (let i = 0; i < ts.length; i++) dense[ts[i]] = ws[i];
     const list: Neighbour[] = [];
-    for (const cand of cands) {
-      const { score, shared } = dot(c, d, cand.doc);
+    for (let h = 0; h < size; h++) {
+      const e = heap[h];
+      const te = c.terms[e], we = c.weights[e];
+      let score = 0;
+      let shared = 0;
+      for (let j = 0; j < te.length; j++) {
+        const x = dense[te[j]];
+        if (x !== 0) {
+          score += x * we[j];
+          shared++;
+        }
+      }
       if (shared < opts.minShared || score <= 0) continue;
-      offer(list, opts.k, { doc: cand.doc, score }, rank);
+      offer(list, opts.k, { doc: e, score }, rank);
     }
+    for (let i = 0; i < ts.length; i++) dense[ts[i]] = 0;
     neighbours.push(list);
   }
   return { neighbours, stats };

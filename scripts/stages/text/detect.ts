@@ -77,7 +77,7 @@ function isStrong(word: string): boolean {
   const c = coreOf(word);
   if (c === "") return false;
   if (/\\[A-Za-z{}|]/.test(c)) return true;
-  if (/\^/.test(c) && /[A-Za-z0-9)}\]]\s*\^|^\^/.test(c)) return true;
+  if (/\^/.test(c) && /[\p{L}0-9)}\]]\s*\^|^\^/u.test(c)) return true;
   if (/[{}]/.test(c)) return true;
   for (const m of c.matchAll(/([A-Za-z]*)_(\{|\\|[0-9]|[A-Za-z]+)/g)) {
     const before = m[1];
@@ -90,7 +90,8 @@ function isStrong(word: string): boolean {
     if (before === "" && !/[)}\]]_/.test(c)) continue;
     return true;
   }
-  if (/[A-Za-z0-9)}|]\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.test(c) && !/^[A-Za-z]{2,}[=<>]/.test(c)) return true;
+  const rel = /^(?:.*?([A-Za-z]*))[)}|0-9]?\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.exec(c);
+  if (rel && /[A-Za-z0-9)}|]\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.test(c) && (rel[1].length <= 1 || mathyRun(rel[1]))) return true;
   if (/(?:^|[^A-Za-z])sim\d/.test(c)) return true;
   if (/[0-9)\]}]times(?:[A-Za-z0-9(\[{]|$)/.test(c)) return true;
   for (const run of letterRuns(c)) {
@@ -114,7 +115,19 @@ function isStrong(word: string): boolean {
   return false;
 }
 
+const kindCache = new Map<string, Kind>();
+
 function kindOf(word: string): Kind {
+  let k = kindCache.get(word);
+  if (k === undefined) {
+    k = kindUncached(word);
+    if (kindCache.size > 50_000) kindCache.clear();
+    kindCache.set(word, k);
+  }
+  return k;
+}
+
+function kindUncached(word: string): Kind {
   if (isStrong(word)) return "strong";
   let c = word.replace(/[.,;:!?]+$/, "").replace(/^\$|\$$/g, "");
   if (/\)$/.test(c) && depthOf(c) < 0) c = c.slice(0, -1);
@@ -339,7 +352,8 @@ export function detectMath(text: string): MathResult {
       if (kj === "op" && j2 >= 0 && ["atom", "strong", "word", "base"].includes(kind(j2))) { end = j2; continue; }
       if (units[j].text === "to" && j2 >= 0 && /^[A-Za-z]$/.test(units[end].text) && /^[A-Za-z][.,;:]?$/.test(units[j2].text) && !ENGLISH_SHORT.has(units[j2].text.replace(/[.,;:]$/, ""))) { end = j2; continue; }
       if (/^[A-Za-z]\(/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { end = j; continue; }
-      if ((kj === "atom" || kj === "word") && endsWithOp(spanText)) { end = j; continue; }
+      if ((kj === "atom" || kj === "word" || /^[A-Za-z][.,;:]?$/.test(units[j].text)) && endsWithOp(spanText)) { end = j; continue; }
+      if (/^\[/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { end = j; continue; }
       if (kj === "word" || (kj === "atom" && /^[A-Za-z]?\(/.test(units[j].text) && !/[,.;]$/.test(units[end].text) && /[)}\]A-Za-z]$/.test(spanText) && units[j].text.length > 1)) { end = j; continue; }
       break;
     }

@@ -11,8 +11,20 @@ export interface Piece {
   word?: boolean;
 }
 
+const segmentCache = new Map<string, Piece[]>();
+
 /** Split a letter run into command names and single letters, using as few single letters as possible. */
 export function segmentRun(run: string): Piece[] {
+  let hit = segmentCache.get(run);
+  if (!hit) {
+    hit = segmentUncached(run);
+    if (segmentCache.size > 50_000) segmentCache.clear();
+    segmentCache.set(run, hit);
+  }
+  return hit;
+}
+
+function segmentUncached(run: string): Piece[] {
   if (MATH_WORDS.has(run)) return [{ text: run, cmd: false, word: true }];
   if (EXACT_ONLY.has(run) || MATH_COMMANDS.has(run)) return [{ text: run, cmd: true }];
   const n = run.length;
@@ -302,7 +314,8 @@ export function texToPlain(tex: string): string {
         i = k;
         const pa = texToPlain(a);
         const pb = texToPlain(b);
-        out += (needsParens(pa) ? `(${pa})` : pa) + "/" + (denominatorNeedsParens(pb) ? `(${pb})` : pb);
+        const f = (needsParens(pa) ? `(${pa})` : pa) + "/" + (denominatorNeedsParens(pb) ? `(${pb})` : pb);
+        out += /[\p{L}\p{N})]$/u.test(out) ? `(${f})` : f;
       } else if (name === "sqrt") {
         const [a, j] = readGroup(s, i);
         i = j;
@@ -334,7 +347,7 @@ export function texToPlain(tex: string): string {
       else if (FUNCTIONS.has(name)) {
         if (/[\p{L}\p{N})]$/u.test(out)) out += " ";
         out += name;
-        if (/[A-Za-z0-9\\]/.test(s[i] ?? "")) out += " ";
+        if (/[A-Za-z0-9]/.test(s[i] ?? "")) out += " ";
       } else if (name === "\\") out += "; ";
       else if (name === "," || name === ";" || name === " ") out += " ";
       else if (name === "!" ) out += "";

@@ -1,0 +1,139 @@
+// `tsx scripts/bench-search.ts [--dir site] [--query Sinkhorn] [--runs 5]`: what a first search costs in a real browser.
+// Builds the bundled dumps into a temporary folder (unless --dir names a built site), serves it on 127.0.0.1 and, in
+// headless Chromium with an empty cache each run, opens /search/?q=<query>. Prints the bytes transferred in total
+// (page, CSS, JS, pagefind.js, its worker and wasm, index chunks, fragments; counted on the server's sockets, headers
+// included) and the time from navigation start to the first result on screen, plus a typed query on a loaded page.
+import path from "node:path";
+import os from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Socket } from "node:net";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { build, root } from "./build.ts";
+import { startServer } from "./serve.ts";
+import { launchChromium } from "../test/helpers/browser.ts";
+
+export const TARGET_BYTES = 250 * 1024;
+export const TARGET_MS = 300;
+
+export interface SearchBenchRun {
+  /** Bytes the server wrote for the whole first search (all responses, headers included). */
+  bytes: number;
+  /** Navigation start → first result in the list (ms). */
+  firstResultMs: number;
+  /** On an already loaded search page: Enter → first result (ms). */
+  typedQueryMs: number;
+  /** Per request: status, path and body bytes (Content-Length; the total above also counts headers). */
+  requests: { path: string; bytes: number }[];
+}
+
+export interface SearchBenchResult {
+  query: string;
+  runs: SearchBenchRun[];
+  median: { bytes: number; firstResultMs: number; typedQueryMs: number };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Measures first searches against a built site folder (served at "/"). */
+export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5): Promise<SearchBenchResult> {
+  const server = await startServer({ dir, base: "/", port: 0 });
+  // Count bytes per socket, and attribute them to the request being answered.
+  const sockets = new Set<Socket>();
+  let perRequest: { path: string; bytes: number }[] = [];
+  server.server.on("connection", (s: Socket) => sockets.add(s));
+  server.server.on("request", (req, res) => {
+    res.on("finish", () => perRequest.push({ path: `${res.statusCode} ${req.url ?? ""}`, bytes: Number(res.getHeader("content-length") ?? 0) }));
+  });
+  const browser = await launchChromium();
+  const results: SearchBenchRun[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.addInitScript(() => {
+        const w = window as unknown as { __firstResult?: number };
+        new MutationObserver((_, obs) => {
+          if (document.querySelector("#search-results > li")) {
+            w.__firstResult = performance.now();
+            obs.disconnect();
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      perRequest = [];
+      await page.goto(`${server.url}search/?q=${encodeURIComponent(query)}`);
+      await page.waitForSelector("#search-results > li", { timeout: 15_000 });
+      await page.waitForLoadState("networkidle");
+      const firstResultMs = await page.evaluate(() => (window as unknown as { __firstResult: number }).__firstResult);
+      const bytes = [...sockets].reduce((n, s) => n + s.bytesWritten, 0);
+      const requests = [...perRequest];
+
+      // A typed query on the loaded page (index already initialised by the first one; new words load new chunks).
+      await page.fill("#search-q", "optimal transport");
+      const typedQueryMs = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const list = document.getElementById("search-results")!;
+            const t0 = performance.now();
+            new MutationObserver((_, obs) => {
+              if (list.querySelector("li")) {
+                obs.disconnect();
+                resolve(performance.now() - t0);
+              }
+            }).observe(list, { childList: true });
+            (document.getElementById("search-form") as HTMLFormElement).requestSubmit();
+          }),
+      );
+      results.push({ bytes, firstResultMs, typedQueryMs, requests });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return {
+    query,
+    runs: results,
+    median: { bytes: median(results.map((r) => r.bytes)), firstResultMs: median(results.map((r) => r.firstResultMs)), typedQueryMs: median(results.map((r) => r.typedQueryMs)) },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: "string" },
+      query: { type: "string", default: "Sinkhorn" },
+      runs: { type: "string", default: "5" },
+    },
+  });
+  let dir = values.dir ? path.resolve(values.dir) : "";
+  let tmp = "";
+  if (!dir) {
+    tmp = mkdtempSync(path.join(os.tmpdir(), "bench-search-"));
+    dir = path.join(tmp, "site");
+    console.log("Building the bundled dumps…");
+    await build({ dumps: path.join(root, "content/dumps"), out: dir, base: "/", strict: false, log: () => {} });
+  }
+  try {
+    const r = await benchSearch(dir, values.query, Number(values.runs));
+    const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+    console.log(`\nFirst search for "${r.query}" in headless Chromium, empty cache, ${r.runs.length} runs (median):`);
+    console.log("  request                                           bytes");
+    for (const q of r.runs[0].requests) console.log(`  ${q.path.slice(0, 48).padEnd(48)} ${String(q.bytes).padStart(7)}`);
+    console.log(`  transferred in total: ${kb(r.median.bytes)} (target < ${kb(TARGET_BYTES)}) ${r.median.bytes < TARGET_BYTES ? "ok" : "OVER"}`);
+    console.log(`  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms (target < ${TARGET_MS} ms) ${r.median.firstResultMs < TARGET_MS ? "ok" : "OVER"}`);
+    console.log(`  typed query on the loaded page → first result: ${r.median.typedQueryMs.toFixed(0)} ms`);
+    console.log(`  all runs: ${r.runs.map((x) => `${kb(x.bytes)} / ${x.firstResultMs.toFixed(0)} ms / ${x.typedQueryMs.toFixed(0)} ms`).join("; ")}`);
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: Error) => {
+    console.error(`bench-search failed: ${e.stack ?? e.message}`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,58 @@
+// Incremental rendering: a content-hash cache of the last build, so unchanged paper pages are reused, not rendered again.
+import { createHash } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { writeIfChanged } from "./io.ts";
+
+export interface RenderCache {
+  /** Hash of everything that shapes every page: templates, layouts, assets, rendering code, settings. */
+  version: string;
+  /** Paper page file → hash of its text, as rendered into the output. */
+  pages: Record<string, string>;
+}
+
+/** Hash of the files under the given folders and files (sorted, by content) plus settings. */
+export function templateVersion(paths: string[], settings: unknown): string {
+  const h = createHash("sha256").update(JSON.stringify(settings));
+  const files: string[] = [];
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    if (path.extname(p)) files.push(p);
+    else for (const e of readdirSync(p, { withFileTypes: true, recursive: true })) if (e.isFile() && !e.name.endsWith(".md")) files.push(path.join(e.parentPath, e.name));
+  }
+  for (const f of files.sort()) h.update(f).update(readFileSync(f));
+  return h.digest("hex").slice(0, 20);
+}
+
+export function readCache(file: string): RenderCache | null {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as RenderCache;
+  } catch {
+    return null;
+  }
+}
+
+export function writeCache(file: string, cache: RenderCache): void {
+  writeIfChanged(file, JSON.stringify(cache) + "\n");
+}
+
+/**
+ * Plans a build against the previous output: pages whose text and templates are unchanged are hard-linked from the
+ * previous output into the staging folder (the previous output is never written to); the rest must be rendered.
+ */
+export function reuseUnchanged(previous: RenderCache | null, current: RenderCache, prevOut: string, staging: string): { render: string[]; reused: number } {
+  const all = Object.keys(current.pages);
+  if (!previous || previous.version !== current.version || !existsSync(prevOut)) return { render: all, reused: 0 };
+  const render: string[] = [];
+  let reused = 0;
+  for (const file of all) {
+    const rel = path.join("papers", file.replace(/\.md$/, ""), "index.html");
+    const from = path.join(prevOut, rel);
+    if (previous.pages[file] === current.pages[file] && existsSync(from)) {
+      mkdirSync(path.dirname(path.join(staging, rel)), { recursive: true });
+      linkSync(from, path.join(staging, rel));
+      reused++;
+    } else render.push(file);
+  }
+  return { render, reused };
+}
