@@ -1,5 +1,8 @@
 // Base layout: document head (CSP, meta, styles), header with site search, main content, footer.
 import { html, trusted } from "../scripts/eleventy/html.ts";
+import { headMeta, type BuildSettings } from "../scripts/eleventy/publish.ts";
+import type { Chunk } from "../scripts/eleventy/indexes.ts";
+import type { PaperPageData } from "../scripts/stages/write.ts";
 import { SITE_NAME } from "./partials.ts";
 
 /** Only the site's own scripts, styles and fonts; inline styles for KaTeX; WebAssembly and a blob worker for Pagefind. */
@@ -14,6 +17,13 @@ interface BaseData {
   section?: string;
   page: { url: string };
   scripts?: string[];
+  build: BuildSettings;
+  /** Paper pages: the paper (for citation tags and JSON-LD). */
+  paper?: { data: PaperPageData };
+  /** Topic and date listings: the page's chunk (for the topic's feed). */
+  chunk?: Chunk;
+  /** Pages search engines should not index (404). */
+  noindex?: boolean;
 }
 
 export function render(data: BaseData): string {
@@ -21,7 +31,7 @@ export function render(data: BaseData): string {
   const description = (data.description ?? "A catalogue of research papers from Hugging Face Daily Papers, searchable offline.").slice(0, 300);
   const nav = (href: string, label: string, section: string) =>
     html`<a href="${href}"${data.section === section || data.page.url === href ? trusted(' aria-current="page"') : ""}>${label}</a>`;
-  return html`<!doctype html>
+  return html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -29,6 +39,7 @@ export function render(data: BaseData): string {
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <title>${title}</title>
 <meta name="description" content="${description}">
+${headMeta({ ...data, description })}
 <link rel="stylesheet" href="/assets/site.css">
 ${data.hasMath ? html`<link rel="stylesheet" href="/assets/katex/katex.min.css">` : ""}
 </head>

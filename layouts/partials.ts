@@ -4,7 +4,7 @@ import { markdown } from "../scripts/eleventy/markdown.ts";
 import type { Chunk, PaperCard } from "../scripts/eleventy/indexes.ts";
 import type { Topic } from "../scripts/stages/classify.ts";
 
-export const SITE_NAME = "Paper Catalogue";
+export { SITE_NAME } from "../scripts/eleventy/publish.ts";
 
 /** Title Markdown (escaped prose + `$math$`) rendered inline: safe, as markdown-it has raw HTML off. */
 export function titleHtml(titleMarkdown: string): SafeHtml {
