@@ -1,6 +1,7 @@
 // Benchmark of the related stage: N synthetic papers recombined from the bundled dumps' titles and
 // sentences (deterministic PRNG), timed through `relate`. Usage: tsx scripts/bench-related.ts [N ...]
 // (default 10000 100000). Prints build time, pruning counters and a sanity check of the output.
+import { loadavg } from "node:os";
 import { relate } from "./stages/related.ts";
 import type { CleanText, Paper } from "./types.ts";
 import { loadSeedPapers } from "../test/eval/seed-papers.ts";
@@ -44,14 +45,17 @@ function main(): void {
 const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
 for (const n of sizes.length ? sizes : [10_000, 100_000]) {
   const papers = syntheticPapers(n);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   let stats = { cappedTerms: 0, budgetHits: 0 };
   const out = relate(papers, { onStats: (s) => (stats = s) });
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  const load = loadavg()[0].toFixed(1);
   const full = out.filter((p) => p.related.length === 5 && p.related.every((r) => r.terms.length >= 2 && r.terms.length <= 4)).length;
   const rss = Math.round(process.memoryUsage().rss / 2 ** 20);
   console.log(
-    `N=${n}: relate ${(ms / 1000).toFixed(2)} s (capped posting lists: ${stats.cappedTerms}, queries out of budget: ${stats.budgetHits}; ` +
+    `N=${n}: relate ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, load average ${load} (capped posting lists: ${stats.cappedTerms}, queries out of budget: ${stats.budgetHits}; ` +
       `${full}/${n} papers with 5 related of 2–4 terms; rss ${rss} MiB)`,
   );
 }

@@ -12,7 +12,13 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const taxonomyFile = root + "content/taxonomy.yaml";
 const evalFile = root + "test/eval/topics.json";
 
-const taxonomy = validateTaxonomy(yaml.load(readFileSync(taxonomyFile, "utf8")), taxonomyFile);
+let taxonomy;
+try {
+  taxonomy = validateTaxonomy(yaml.load(readFileSync(taxonomyFile, "utf8"), { filename: taxonomyFile }), taxonomyFile);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
 const items = JSON.parse(readFileSync(evalFile, "utf8")) as EvalItem[];
 const papers = classify(loadSeedPapers(), taxonomy);
 const report = evaluateTopics(papers, items);

@@ -6,7 +6,7 @@
 // index (./related/neighbours.ts) that is exact on small corpora and linear-time on large ones.
 // Pure and deterministic: input order does not matter, ties are broken by paper id.
 import type { Paper, Related } from "../types.ts";
-import { exactNeighbours, fastNeighbours, type Neighbour, type NeighbourStats } from "./related/neighbours.ts";
+import { exactNeighbours, fastNeighbours, type Neighbour, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
 import { buildCorpus, pickTerms, type Corpus } from "./related/tfidf.ts";
 
 export const RELATED_COUNT = 5;
@@ -18,6 +18,8 @@ export const TERMS_MAX = 4;
 export interface RelateOptions {
   /** Use the all-pairs reference computation instead of the index (for tests). */
   exact?: boolean;
+  /** Override the fast path's limits (tests: force pruning on a small corpus). */
+  limits?: Pick<NeighbourOptions, "exactUpTo" | "postingCap" | "queryBudget" | "rerank">;
   /** Receives the fast path's pruning counters (both 0 means the result is exact). */
   onStats?: (stats: NeighbourStats) => void;
 }
@@ -56,12 +58,11 @@ export function relate(papers: Paper[], options: RelateOptions = {}): Paper[] {
   const order = papers.map((_, i) => i).sort((x, y) => (papers[x].id < papers[y].id ? -1 : papers[x].id > papers[y].id ? 1 : x - y));
   const docs = order.map((i) => ({ title: papers[i].title.plain, abstract: papers[i].abstract.plain }));
   const corpus = buildCorpus(docs);
-  const rank = Int32Array.from(order.keys());
-  const opts = { k: RELATED_COUNT, minShared: TERMS_MIN };
+  const opts: NeighbourOptions = { ...options.limits, k: RELATED_COUNT, minShared: TERMS_MIN };
   let neighbours: Neighbour[][];
-  if (options.exact) neighbours = exactNeighbours(corpus, rank, opts);
+  if (options.exact) neighbours = exactNeighbours(corpus, opts);
   else {
-    const res = fastNeighbours(corpus, rank, opts);
+    const res = fastNeighbours(corpus, opts);
     neighbours = res.neighbours;
     options.onStats?.(res.stats);
   }

@@ -4,7 +4,8 @@
 // Fast path, per document d:
 //   1. walk the posting lists of d's terms (df ≥ 2), highest-weight terms first, accumulating partial
 //      dot products;
-//   2. keep the RERANK best candidates by partial score and rescore them exactly with `dot`.
+//   2. keep the RERANK best candidates by partial score and rescore them exactly (the same products
+//      summed in the same order as `dot`).
 // Corpora of at most EXACT_UP_TO documents (the bundled dumps have 440) walk every posting, so the
 // partial scores are the exact cosines and the result equals `exactNeighbours`. Above that size two
 // limits make the pass linear in the number of documents: posting lists longer than POSTING_CAP keep
@@ -16,9 +17,11 @@ import { dot, type Corpus } from "./tfidf.ts";
 
 /** Corpora up to this many documents are scored without any pruning (exact). */
 export const EXACT_UP_TO = 5000;
-export const POSTING_CAP = 1000;
-export const QUERY_BUDGET = 4000;
-export const RERANK = 16;
+export const POSTING_CAP = 600;
+export const QUERY_BUDGET = 2500;
+export const RERANK = 10;
+/** Query documents have fewer terms than this (positions are packed into sort keys). */
+const MAX_QUERY_TERMS = 65536;
 
 export interface Neighbour {
   doc: number;
@@ -40,29 +43,29 @@ export interface NeighbourStats {
   budgetHits: number;
 }
 
-/** Order: higher score first, then lower rank (ids sorted ascending → lower index). */
-function better(sa: number, ra: number, sb: number, rb: number): boolean {
-  return sa > sb || (sa === sb && ra < rb);
+/** Order: higher score first, then lower document number (documents are numbered in id order). */
+function better(sa: number, da: number, sb: number, db: number): boolean {
+  return sa > sb || (sa === sb && da < db);
 }
 
 /** Insert into a top-k list kept sorted best-first. */
-function offer(list: Neighbour[], k: number, cand: Neighbour, rank: Int32Array): void {
+function offer(list: Neighbour[], k: number, cand: Neighbour): void {
   if (list.length === k) {
     const last = list[k - 1];
-    if (!better(cand.score, rank[cand.doc], last.score, rank[last.doc])) return;
+    if (!better(cand.score, cand.doc, last.score, last.doc)) return;
     list.pop();
   }
   let i = list.length;
   list.push(cand);
-  while (i > 0 && better(cand.score, rank[cand.doc], list[i - 1].score, rank[list[i - 1].doc])) {
+  while (i > 0 && better(cand.score, cand.doc, list[i - 1].score, list[i - 1].doc)) {
     list[i] = list[i - 1];
     i--;
   }
   list[i] = cand;
 }
 
-/** `rank[doc]` is the doc's position when ids are sorted; ties are broken by it. */
-export function exactNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptions): Neighbour[][] {
+/** Ties are broken by document number: callers number documents in id order. */
+export function exactNeighbours(c: Corpus, opts: NeighbourOptions): Neighbour[][] {
   const out: Neighbour[][] = [];
   for (let a = 0; a < c.n; a++) {
     const list: Neighbour[] = [];
@@ -70,14 +73,14 @@ export function exactNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOpti
       if (b === a) continue;
       const { score, shared } = dot(c, a, b);
       if (shared < opts.minShared || score <= 0) continue;
-      offer(list, opts.k, { doc: b, score }, rank);
+      offer(list, opts.k, { doc: b, score });
     }
     out.push(list);
   }
   return out;
 }
 
-export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptions): { neighbours: Neighbour[][]; stats: NeighbourStats } {
+export function fastNeighbours(c: Corpus, opts: NeighbourOptions): { neighbours: Neighbour[][]; stats: NeighbourStats } {
   const prune = c.n > (opts.exactUpTo ?? EXACT_UP_TO);
   const cap = prune ? (opts.postingCap ?? POSTING_CAP) : Infinity;
   const budget = prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
@@ -109,12 +112,26 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
     const n = len[t];
     if (n === 0) continue;
     if (n > cap) {
+      // Keep the `cap` highest-weight postings (ties: lower doc first) at the front of the list. The
+      // threshold comes from a native numeric sort of a copy of the weights (no comparator calls).
       stats.cappedTerms++;
-      const order = Array.from({ length: n }, (_, i) => start[t] + i).sort((x, y) => pW[y] - pW[x] || pDoc[x] - pDoc[y]);
-      const docs = order.map((i) => pDoc[i]);
-      const ws = order.map((i) => pW[i]);
-      pDoc.set(docs, start[t]);
-      pW.set(ws, start[t]);
+      const s0 = start[t];
+      const sorted = pW.slice(s0, s0 + n).sort();
+      const threshold = sorted[n - cap]; // the cap-th largest weight
+      let above = 0;
+      for (let i = n - cap; i < n; i++) if (sorted[i] > threshold) above++;
+      let ties = cap - above; // postings equal to the threshold that still fit, in doc order
+      let w = s0;
+      for (let i = s0; i < s0 + n && w < s0 + cap; i++) {
+        const x = pW[i];
+        if (x > threshold || (x === threshold && ties-- > 0)) {
+          const dd = pDoc[i];
+          // Move posting i to slot w (w ≤ i, so nothing still unread is overwritten).
+          pDoc[w] = dd;
+          pW[w] = x;
+          w++;
+        }
+      }
     }
     used[t] = Math.min(n, cap);
   }
@@ -125,17 +142,21 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
   const heapScore = new Float64Array(rerank);
   const dense = new Float64Array(nTerms); // weights of the query document, by term id
   const neighbours: Neighbour[][] = [];
-  const q: number[] = [];
+  let qKey = new Float64Array(1024);
   for (let d = 0; d < c.n; d++) {
     const ts = c.terms[d], ws = c.weights[d];
-    q.length = 0;
-    for (let i = 0; i < ts.length; i++) if (used[ts[i]] > 0) q.push(i);
-    // Under a budget, heaviest query terms first (ties by term id); otherwise every term is walked.
-    if (prune) q.sort((x, y) => ws[y] - ws[x] || ts[x] - ts[y]);
+    if (ts.length > qKey.length) qKey = new Float64Array(Math.max(ts.length, 2 * qKey.length));
+    // Query terms; under a budget, heaviest first. Sort keys pack the weight (quantised to 2^-20) with
+    // the position so that a native numeric sort orders them (ties: later position first).
+    let nq = 0;
+    const nt = Math.min(ts.length, MAX_QUERY_TERMS);
+    for (let i = 0; i < nt; i++) if (used[ts[i]] > 0) qKey[nq++] = prune ? Math.floor(ws[i] * 1048576) * MAX_QUERY_TERMS + i : i;
+    const order = qKey.subarray(0, nq);
+    if (prune) order.sort();
     let walked = 0;
     let nTouched = 0;
-    for (let k = 0; k < q.length; k++) {
-      const i = q[k];
+    for (let k = 0; k < nq; k++) {
+      const i = prune ? order[nq - 1 - k] % MAX_QUERY_TERMS : order[k];
       const t = ts[i];
       if (walked >= budget) {
         stats.budgetHits++;
@@ -162,21 +183,21 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
         while (j > 0) {
           const parent = (j - 1) >> 1;
           const pd = heap[parent];
-          if (!better(heapScore[parent], rank[pd], sc, rank[e])) break;
+          if (!better(heapScore[parent], pd, sc, e)) break;
           heap[j] = pd;
           heapScore[j] = heapScore[parent];
           j = parent;
         }
         heap[j] = e;
         heapScore[j] = sc;
-      } else if (better(sc, rank[e], heapScore[0], rank[heap[0]])) {
+      } else if (better(sc, e, heapScore[0], heap[0])) {
         let j = 0;
         for (;;) {
           const l = 2 * j + 1;
           if (l >= size) break;
           let m = l;
-          if (l + 1 < size && better(heapScore[m], rank[heap[m]], heapScore[l + 1], rank[heap[l + 1]])) m = l + 1;
-          if (!better(sc, rank[e], heapScore[m], rank[heap[m]])) break;
+          if (l + 1 < size && better(heapScore[m], heap[m], heapScore[l + 1], heap[l + 1])) m = l + 1;
+          if (!better(sc, e, heapScore[m], heap[m])) break;
           heap[j] = heap[m];
           heapScore[j] = heapScore[m];
           j = m;
@@ -201,7 +222,7 @@ export function fastNeighbours(c: Corpus, rank: Int32Array, opts: NeighbourOptio
         }
       }
       if (shared < opts.minShared || score <= 0) continue;
-      offer(list, opts.k, { doc: e, score }, rank);
+      offer(list, opts.k, { doc: e, score });
     }
     for (let i = 0; i < ts.length; i++) dense[ts[i]] = 0;
     neighbours.push(list);

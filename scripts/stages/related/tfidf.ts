@@ -216,8 +216,9 @@ export function buildCorpus(docs: DocText[]): Corpus {
     scan(doc.title, unigram, unigram, bigram);
     weight = 1;
     scan(doc.abstract, unigram, unigram, bigram);
-    touched.sort((a, b) => a - b);
-    const ids = Int32Array.from(touched);
+    const ids = new Int32Array(touched.length);
+    for (let i = 0; i < ids.length; i++) ids[i] = touched[i];
+    ids.sort(); // typed-array sort: numeric, native
     const tf = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       tf[i] = scratch[ids[i]];

@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { stemmer } from "stemmer";
+import { relate } from "../scripts/stages/related.ts";
+import { loadSeedPapers } from "./eval/seed-papers.ts";
+
+const seeds = loadSeedPapers();
+const corpusWords = new Set(seeds.flatMap((p) => (p.title.plain + " " + p.abstract.plain).toLowerCase().match(/[\p{L}\p{N}]+/gu)!));
+let stats = { cappedTerms: -1, budgetHits: -1 };
+const fast = relate(seeds, { onStats: (s) => (stats = s) });
+const byId = new Map(fast.map((p) => [p.id, p]));
+const byTitle = (t: string) => fast.find((p) => p.title.plain === t)!;
+
+test("every seed paper gets 5 related papers with 2–4 readable terms, and 3–5 keywords", () => {
+  for (const p of fast) {
+    assert.equal(p.related.length, 5, p.title.plain);
+    assert.ok(p.keywords.length >= 3 && p.keywords.length <= 6, p.title.plain);
+    const ids = new Set(p.related.map((r) => r.id));
+    assert.equal(ids.size, 5);
+    assert.ok(!ids.has(p.id));
+    for (const r of p.related) {
+      assert.ok(byId.has(r.id));
+      assert.ok(r.score > 0 && r.score <= 1);
+      assert.ok(r.terms.length >= 2 && r.terms.length <= 4, `${p.title.plain}: ${r.terms}`);
+      // Terms are readable words seen in the corpus (surface forms), whose stems occur in the paper.
+      const words = new Set(p.title.plain.concat(" ", p.abstract.plain).toLowerCase().match(/[\p{L}\p{N}]+/gu)!.map(stemmer));
+      for (const term of r.terms) {
+        for (const w of term.split(/[ -]/)) {
+          assert.ok(corpusWords.has(w), `"${w}" is not a word of the dumps`);
+          assert.ok(words.has(stemmer(w)), `"${w}" not in ${p.title.plain}`);
+        }
+      }
+    }
+    for (let i = 1; i < p.related.length; i++) assert.ok(p.related[i - 1].score >= p.related[i].score);
+  }
+});
+
+test("Sharpness-Aware Training for Free is related to sharpness / SAM papers", () => {
+  const p = byTitle("Sharpness-Aware Training for Free");
+  for (const r of p.related) {
+    const q = byId.get(r.id)!;
+    assert.match(q.title.plain + " " + q.abstract.plain, /sharpness|\bSAM\b/, q.title.plain);
+  }
+});
+
+test("the two Trained Rank Pruning papers are related to each other, not merged", () => {
+  const a = byTitle("Trained Rank Pruning for Efficient Deep Neural Networks");
+  const b = byTitle("TRP: Trained Rank Pruning for Efficient Deep Neural Networks");
+  assert.notEqual(a.id, b.id);
+  assert.equal(a.related[0].id, b.id);
+  assert.equal(b.related[0].id, a.id);
+});
+
+test("the fast path equals the exact all-pairs computation on the seeds, without pruning", () => {
+  assert.deepEqual(stats, { cappedTerms: 0, budgetHits: 0 });
+  assert.deepEqual(relate(seeds, { exact: true }), fast);
+});
+
+test("deterministic: input order does not change the result", () => {
+  const reversed = relate(seeds.slice().reverse()).reverse();
+  assert.deepEqual(reversed, fast);
+});
+
+test("with pruning forced on (tiny caps), the index still finds the obvious neighbours", () => {
+  let forced = { cappedTerms: 0, budgetHits: 0 };
+  const pruned = relate(seeds, { limits: { exactUpTo: 0, postingCap: 20, queryBudget: 200, rerank: 10 }, onStats: (s) => (forced = s) });
+  assert.ok(forced.cappedTerms > 0 && forced.budgetHits > 0);
+  const a = pruned.find((p) => p.title.plain === "Trained Rank Pruning for Efficient Deep Neural Networks")!;
+  const b = pruned.find((p) => p.title.plain === "TRP: Trained Rank Pruning for Efficient Deep Neural Networks")!;
+  assert.equal(a.related[0].id, b.id);
+  // Scores that are reported are exact cosines, whichever candidates were found.
+  const exact = new Map(fast.map((p) => [p.id, p]));
+  for (const p of pruned) for (const r of p.related) {
+    const e = relateScore(exact.get(p.id)!, r.id);
+    if (e !== undefined) assert.equal(r.score, e);
+  }
+});
+
+function relateScore(p: { related: { id: string; score: number }[] }, id: string): number | undefined {
+  return p.related.find((r) => r.id === id)?.score;
+}
