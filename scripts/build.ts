@@ -2,13 +2,13 @@
 import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as pagefind from "pagefind";
 import { ingest } from "./ingest.ts";
 import { formatReport } from "./report.ts";
-import { swapIn, writeJson } from "./io.ts";
+import { swapIn, writeJson, reuseSearchIndex, searchInputsHash, stampSearchIndex } from "./io.ts";
 import { catalogue, pageData } from "./stages/write.ts";
 import { card } from "./eleventy/indexes.ts";
 import { renderSite } from "./render.ts";
@@ -16,6 +16,13 @@ import { readCache, reuseUnchanged, templateVersion, writeCache } from "./render
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Search indexer settings; with the Pagefind version they decide whether a previous index can be reused. */
+const PAGEFIND_SETTINGS = {
+  version: (JSON.parse(readFileSync(path.join(root, "node_modules/pagefind/package.json"), "utf8")) as { version: string }).version,
+  forceLanguage: "en",
+  excludeSelectors: [".katex"],
+};
 
 export interface BuildOptions {
   dumps: string;
@@ -115,22 +122,28 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
     const t2 = performance.now();
     const m2 = Date.now();
     progress.stage("pagefind: indexing every paper page");
-    let pages: number;
-    try {
-      const { index, errors } = await pagefind.createIndex({ forceLanguage: "en", excludeSelectors: [".katex"] });
-      if (!index) throw new Error(`Pagefind: ${errors.join("; ")}`);
-      const added = await index.addDirectory({ path: staging });
-      if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join("; ")}`);
-      const written = await index.writeFiles({ outputPath: path.join(staging, "pagefind") });
-      if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join("; ")}`);
-      pages = added.page_count;
-    } finally {
-      // Also on failure: a Pagefind process left running keeps Node alive.
-      await pagefind.close();
+    let pages: number | "unchanged";
+    // Determinism: Pagefind's filter/meta files vary between runs, so an index built from the same pages is reused.
+    const inputs = searchInputsHash(staging, PAGEFIND_SETTINGS);
+    if (reuseSearchIndex(path.join(out, "pagefind"), path.join(staging, "pagefind"), inputs)) pages = "unchanged";
+    else {
+      try {
+        const { index, errors } = await pagefind.createIndex({ forceLanguage: PAGEFIND_SETTINGS.forceLanguage, excludeSelectors: PAGEFIND_SETTINGS.excludeSelectors });
+        if (!index) throw new Error(`Pagefind: ${errors.join("; ")}`);
+        const added = await index.addDirectory({ path: staging });
+        if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join("; ")}`);
+        const written = await index.writeFiles({ outputPath: path.join(staging, "pagefind") });
+        if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join("; ")}`);
+        pages = added.page_count;
+      } finally {
+        // Also on failure: a Pagefind process left running keeps Node alive.
+        await pagefind.close();
+      }
+      stampSearchIndex(path.join(staging, "pagefind"), inputs);
     }
     timings.pagefind = performance.now() - t2;
     mark("pagefind", m2);
-    opts.log(`Search index: ${pages} pages`);
+    opts.log(pages === "unchanged" ? "Search index: pages unchanged, previous index kept" : `Search index: ${pages} pages`);
 
     writeJson(path.join(staging, "catalogue.json"), catalogue(s));
     swapIn(staging, out);

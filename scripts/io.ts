@@ -1,5 +1,6 @@
 // All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import iconv from "iconv-lite";
 import yaml from "js-yaml";
@@ -30,19 +31,30 @@ export function readDumps(dir: string): { dumps: DumpFile[]; warnings: Warning[]
 export function decodeDump(file: string, bytes: Buffer): { text: string | null; warnings: Warning[] } {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     const enc = bytes[0] === 0xff ? "utf16le" : "utf16be";
-    return { text: iconv.decode(bytes.subarray(2), enc), warnings: [{ file, line: 0, message: `decoded as ${enc.toUpperCase()} (byte order mark)` }] };
+    return withoutControls(file, iconv.decode(bytes.subarray(2), enc), [{ file, line: 0, message: `decoded as ${enc.toUpperCase()} (byte order mark)` }]);
   }
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
   const controls = body.reduce((n, b) => n + (b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 13) ? 1 : 0), 0);
-  if (body.includes(0) || controls > Math.max(2, body.length / 100)) {
+  // A text file with a stray control byte or two is kept (they are removed below); many of them, or NUL runs, mean binary.
+  if (controls > Math.max(2, body.length / 100)) {
     return { text: null, warnings: [{ file, line: 0, message: `binary file (${controls} control bytes): skipped, no papers read` }] };
   }
   try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(body), warnings: [] };
+    return withoutControls(file, new TextDecoder("utf-8", { fatal: true }).decode(body), []);
   } catch {
     const at = firstInvalidUtf8Line(body);
-    return { text: iconv.decode(body, "windows-1252"), warnings: [{ file, line: at, message: "not valid UTF-8: decoded as Windows-1252 (Latin-1); check accented letters" }] };
+    return withoutControls(file, iconv.decode(body, "windows-1252"), [{ file, line: at, message: "not valid UTF-8: decoded as Windows-1252 (Latin-1); check accented letters" }]);
   }
+}
+
+/** C0 controls other than tab/newline/carriage return, DEL and C1 controls: never text, removed with a warning naming the first line. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+function withoutControls(file: string, text: string, warnings: Warning[]): { text: string; warnings: Warning[] } {
+  const found = text.match(CONTROL);
+  if (!found) return { text, warnings };
+  const line = text.slice(0, text.search(CONTROL)).split(/\r\n?|\n/).length;
+  return { text: text.replace(CONTROL, ""), warnings: [...warnings, { file, line, message: `${found.length} control character${found.length === 1 ? "" : "s"} (not text) removed` }] };
 }
 
 function firstInvalidUtf8Line(bytes: Buffer): number {
@@ -166,4 +178,43 @@ export function readPages<T>(dir: string, files?: string[]): PaperPage<T>[] {
     const { data, content } = readFrontMatter(readFileSync(path.join(dir, file), "utf8"));
     return { file, data: data as T, body: content };
   });
+}
+
+/** Every `.html` file under `dir` (relative paths, sorted), skipping `skip` folders at the top level. */
+function htmlFilesUnder(dir: string, skip: string[], rel = ""): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(dir, rel)).sort()) {
+    const r = rel ? path.join(rel, name) : name;
+    if (!rel && skip.includes(name)) continue;
+    const full = path.join(dir, r);
+    if (statSync(full).isDirectory()) out.push(...htmlFilesUnder(dir, skip, r));
+    else if (name.endsWith(".html")) out.push(r);
+  }
+  return out;
+}
+
+const INDEX_STAMP = "index-inputs.sha256";
+
+/** Hash of everything a search index is built from: the site's HTML files (names and bytes) and the indexer's settings. */
+export function searchInputsHash(site: string, settings: unknown): string {
+  const h = createHash("sha256").update(JSON.stringify(settings) + "\n");
+  for (const f of htmlFilesUnder(site, ["pagefind"])) h.update(f + "\0").update(readFileSync(path.join(site, f))).update("\0");
+  return h.digest("hex");
+}
+
+/**
+ * Pagefind writes its filter and metadata files in hash-map order, so two runs over the same pages differ in bytes.
+ * When the previous index (`previous`, from the output being replaced) was built from the same inputs, copy it into
+ * `target` instead: same input, same output. Returns true when it was reused.
+ */
+export function reuseSearchIndex(previous: string, target: string, inputs: string): boolean {
+  const stamp = path.join(previous, INDEX_STAMP);
+  if (!existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== inputs) return false;
+  rmSync(target, { recursive: true, force: true });
+  cpSync(previous, target, { recursive: true, preserveTimestamps: true });
+  return true;
+}
+
+export function stampSearchIndex(dir: string, inputs: string): void {
+  writeFileSync(path.join(dir, INDEX_STAMP), inputs + "\n");
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
-import { classify, UNSORTED_ID, validateTaxonomy } from "../scripts/stages/classify.ts";
+import { classify, literalStarts, scoreTopics, UNSORTED_ID, validateTaxonomy } from "../scripts/stages/classify.ts";
 import { evaluateTopics, type EvalItem } from "../scripts/stages/classify/evaluate.ts";
 import { loadSeedPapers } from "./eval/seed-papers.ts";
 
@@ -63,4 +63,37 @@ test("a malformed taxonomy gives an error naming the file and the bad value", ()
   );
   assert.throws(() => validateTaxonomy({ topics: [{ id: "x", name: "X", description: "d", rules: [{ match: "(", weight: 1 }] }] }, "t.yaml"), /t\.yaml.*\n.*topics\[0\]\.rules\[0\]\.match/);
   assert.throws(() => validateTaxonomy(null, "empty.yaml"), /empty\.yaml/);
+});
+
+test("the literal-start shortcut never changes a score: every rule scored the slow way agrees on the seeds", () => {
+  const { titleWeight, abstractCap } = taxonomy.settings;
+  const slow = (title: string, abstract: string) =>
+    taxonomy.topics.map((t) => {
+      let score = 0;
+      for (const r of t.rules) {
+        const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${r.match})`, r.case ? "gu" : "giu");
+        const field = r.field ?? "both";
+        if (field !== "abstract" && re.test(title)) score += r.weight * titleWeight;
+        re.lastIndex = 0;
+        let n = 0;
+        if (field !== "title") while (n < abstractCap && re.exec(abstract) !== null) n++;
+        score += r.weight * n;
+      }
+      return { id: t.id, score: Math.round(score * 1000) / 1000 };
+    });
+  for (const p of loadSeedPapers()) assert.deepEqual(scoreTopics(p.title.plain, p.abstract.plain, taxonomy), slow(p.title.plain, p.abstract.plain), p.title.plain);
+});
+
+test("literal starts come from every top-level alternative, or none when one has no literal", () => {
+  assert.deepEqual(literalStarts("minimax|min-max|saddle[- ]points?", false), ["minimax", "min-max", "saddle"]);
+  assert.deepEqual(literalStarts("hessians?\\b", false), ["hessian"]);
+  assert.deepEqual(literalStarts("non-?convex", false), ["non"]);
+  assert.equal(literalStarts("(strongly |weakly )?convex", false), null);
+  assert.deepEqual(literalStarts("SAM\\b", true), ["SAM"]);
+});
+
+test("literal starts look inside a leading group and past a leading word boundary", () => {
+  assert.deepEqual(literalStarts("(oracle|iteration) complexity", false), ["oracle", "iteration"]);
+  assert.deepEqual(literalStarts("reinforcement learning|\\brl\\b", false), ["reinforcement learning", "rl"]);
+  assert.equal(literalStarts("(a|b)? x", false), null);
 });

@@ -108,6 +108,9 @@ export function validateTaxonomy(data: unknown, file: string): Taxonomy {
 
 interface CompiledRule {
   re: RegExp;
+  /** Literal starts of the pattern's alternatives (lowercased unless case-sensitive); null when some alternative has none. */
+  starts: string[] | null;
+  caseSensitive: boolean;
   weight: number;
   title: boolean;
   abstract: boolean;
@@ -119,9 +122,65 @@ function compileRule(rule: Rule): CompiledRule {
     // A leading word boundary is implied so that "sam" does not match inside "sample".
     re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${rule.match})`, rule.case ? "gu" : "giu"),
     weight: rule.weight,
+    starts: literalStarts(rule.match, Boolean(rule.case)),
+    caseSensitive: Boolean(rule.case),
     title: field !== "abstract",
     abstract: field !== "title",
   };
+}
+
+/**
+ * The literal text each top-level alternative of a pattern must start with (e.g. `minimax|min-max|saddle[- ]points?`
+ * → minimax, min-max, saddle). A text containing none of them cannot match, so the regular expression is skipped:
+ * a shortcut that never changes a score. Returns null when an alternative starts with a group, class or escape.
+ */
+export function literalStarts(pattern: string, caseSensitive: boolean): string[] | null {
+  const alternatives: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (c === "|" && depth === 0) {
+      alternatives.push(pattern.slice(from, i));
+      from = i + 1;
+    }
+  }
+  alternatives.push(pattern.slice(from));
+  const starts: string[] = [];
+  for (const alternative of alternatives) {
+    const alt = alternative.replace(/^\\b/, "");
+    if (alt.startsWith("(") && !alt.startsWith("(?")) {
+      // A leading group that must occur: its own alternatives' starts will do.
+      const close = closingParen(alt);
+      const inner = close > 0 && !/^[?*{]/.test(alt.slice(close + 1)) ? literalStarts(alt.slice(1, close), caseSensitive) : null;
+      if (!inner) return null;
+      starts.push(...inner);
+      continue;
+    }
+    const m = /^[\p{L}\p{N} '-]*/u.exec(alt)![0];
+    // A quantifier after the run makes its last character optional.
+    const literal = /^[?*{]/.test(alt.slice(m.length)) ? m.slice(0, -1) : m;
+    if (literal.length < 2) return null;
+    starts.push(caseSensitive ? literal : literal.toLowerCase());
+  }
+  return starts;
+}
+
+function closingParen(pattern: string): number {
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === "\\") i++;
+    else if (pattern[i] === "(") depth++;
+    else if (pattern[i] === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function mayMatch(rule: CompiledRule, text: string, lower: string): boolean {
+  return rule.starts === null || rule.starts.some((s) => (rule.caseSensitive ? text : lower).includes(s));
 }
 
 function countMatches(re: RegExp, text: string, cap: number): number {
@@ -144,15 +203,18 @@ export function scoreTopics(title: string, abstract: string, taxonomy: Taxonomy)
 function makeScorer(taxonomy: Taxonomy): (title: string, abstract: string) => TopicScore[] {
   const { titleWeight, abstractCap } = taxonomy.settings;
   const compiled = taxonomy.topics.map((t) => ({ id: t.id, rules: t.rules.map(compileRule) }));
-  return (title, abstract) =>
-    compiled.map(({ id, rules }) => {
+  return (title, abstract) => {
+    const lowerTitle = title.toLowerCase();
+    const lowerAbstract = abstract.toLowerCase();
+    return compiled.map(({ id, rules }) => {
       let score = 0;
       for (const r of rules) {
-        if (r.title && countMatches(r.re, title, 1) > 0) score += r.weight * titleWeight;
-        if (r.abstract) score += r.weight * countMatches(r.re, abstract, abstractCap);
+        if (r.title && mayMatch(r, title, lowerTitle) && countMatches(r.re, title, 1) > 0) score += r.weight * titleWeight;
+        if (r.abstract && mayMatch(r, abstract, lowerAbstract)) score += r.weight * countMatches(r.re, abstract, abstractCap);
       }
       return { id, score: Math.round(score * 1000) / 1000 };
     });
+  };
 }
 
 /** Ranked topic ids for one paper's scores (taxonomy order breaks ties). */

@@ -65,9 +65,9 @@ export function htmlFiles(dir: string, rel = ""): string[] {
 
 /** Elements our layouts write; anything else in a built page came from input (KaTeX output excepted). */
 const OUR_ELEMENTS = new Set(
-  "html head meta title link body a header nav form label input button main footer script h1 h2 h3 p span article section time dl dt dd ul ol li em strong code div noscript br small abbr kbd fieldset legend select option".split(" "),
+  "html head meta title link body a header nav form label input button main footer script h1 h2 h3 p span article section time dl dt dd ul ol li em strong code div noscript br small abbr kbd fieldset legend select option details summary pre".split(" "),
 );
-const URL_ATTRS = ["href", "src", "action", "formaction", "data", "xlink:href", "background", "dynsrc", "lowsrc", "poster", "srcset", "content"];
+const URL_ATTRS = ["href", "src", "action", "formaction", "data", "xlink:href", "background", "dynsrc", "lowsrc", "poster", "srcset"];
 
 /**
  * Markup that must never come from input: scripts other than our own module scripts under the site, inline event
@@ -82,7 +82,17 @@ export function unsafeMarkup(doc: Node, base = "/"): string[] {
     const where = `<${name}${Object.entries(attrs).map(([k, v]) => ` ${k}="${v}"`).join("")}>`;
     if (name === "script") {
       const src = attrs.src ?? "";
-      if (attrs.type !== "module" || !src.startsWith(base) || src.startsWith("//") || textOf(e).trim() !== "") problems.push(`foreign or inline script ${where}`);
+      const body = (e.children ?? []).map((c) => c.data ?? "").join("");
+      if (attrs.type === "application/ld+json" && !src) {
+        // A data block, never executed: it must be JSON that cannot close the element (no raw `<`).
+        let json = true;
+        try {
+          JSON.parse(body);
+        } catch {
+          json = false;
+        }
+        if (!json || body.includes("<")) problems.push(`JSON-LD block that is not inert JSON ${where}`);
+      } else if (attrs.type !== "module" || !src.startsWith(base) || src.startsWith("//") || body.trim() !== "") problems.push(`foreign or inline script ${where}`);
     }
     if (!OUR_ELEMENTS.has(name) && !insideKatex(e) && !hasClass(e, "katex")) problems.push(`unexpected element ${where}`);
     for (const [k, v] of Object.entries(attrs)) {
@@ -90,6 +100,8 @@ export function unsafeMarkup(doc: Node, base = "/"): string[] {
       if (URL_ATTRS.includes(k) && /^\s*(javascript|vbscript|data):/i.test(v.replace(/[\u0000-\u001f]/g, ""))) problems.push(`${k} with a script URL in ${where}`);
       if (k === "style" && !insideKatex(e) && !hasClass(e, "katex")) problems.push(`inline style in ${where}`);
       if (k === "http-equiv" && v.toLowerCase() === "refresh") problems.push(`refresh in ${where}`);
+      // Meta tags whose content is a URL (og:url, og:image, citation_pdf_url …): only http(s) or site paths.
+      if (name === "meta" && k === "content" && /(url|image)$/i.test(attrs.property ?? attrs.name ?? "") && !/^(https?:\/\/|\/)/.test(v)) problems.push(`meta URL that is not http(s) in ${where}`);
     }
     if (name === "a" && attrs.href && !/^(\/|#|https?:\/\/|\?)/.test(attrs.href)) problems.push(`link to a non-http URL ${where}`);
   }

@@ -1,0 +1,85 @@
+// Same input, same output: two builds of the same dumps give byte-identical pages and sites, and the second ingest
+// rewrites no page (mtimes unchanged).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { build, locations, root } from "../scripts/build.ts";
+import { removeBuildCache } from "./helpers/cache.ts";
+
+/** Relative path → sha256 of every file under `dir`. */
+function tree(dir: string, rel = "", out = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(path.join(dir, rel)).sort()) {
+    const r = path.join(rel, name);
+    const full = path.join(dir, r);
+    if (statSync(full).isDirectory()) tree(dir, r, out);
+    else out.set(r, createHash("sha256").update(readFileSync(full)).digest("hex"));
+  }
+  return out;
+}
+
+function mtimes(dir: string): Map<string, number> {
+  return new Map(readdirSync(dir).sort().map((f) => [f, statSync(path.join(dir, f)).mtimeMs]));
+}
+
+function diff(a: Map<string, string>, b: Map<string, string>): string[] {
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  return [...keys].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+test("building the bundled dumps twice gives byte-identical pages and site, and the second ingest rewrites no page", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "determinism-"));
+  try {
+    const dumps = path.join(dir, "dumps");
+    cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
+    const { papersDir } = locations(dumps);
+    rmSync(papersDir, { recursive: true, force: true });
+
+    const out = path.join(dir, "site");
+    const first = await build({ dumps, out, base: "/", strict: false, log: () => {} });
+    assert.ok(first.ok);
+    const pages1 = tree(papersDir);
+    const times1 = mtimes(papersDir);
+    const registry1 = readFileSync(path.join(dir, "permalinks.json"));
+    const site1 = tree(out);
+    assert.ok(pages1.size > 400);
+    assert.ok(site1.size > 400);
+
+    const second = await build({ dumps, out, base: "/", strict: false, log: () => {} });
+    assert.ok(second.ok);
+    assert.match(second.report, new RegExp(`Pages: 0 written, ${pages1.size} unchanged, 0 removed`));
+    assert.deepEqual(diff(pages1, tree(papersDir)), []);
+    assert.deepEqual(mtimes(papersDir), times1, "unchanged pages were rewritten");
+    assert.deepEqual(readFileSync(path.join(dir, "permalinks.json")), registry1);
+
+    assert.deepEqual(diff(site1, tree(out)), [], "the two sites differ");
+  } finally {
+    removeBuildCache(path.join(dir, "dumps"));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a catalogue built from scratch in another folder is byte-identical too, but for Pagefind's filter and metadata files", async () => {
+  const dirs = [mkdtempSync(path.join(os.tmpdir(), "determinism-a-")), mkdtempSync(path.join(os.tmpdir(), "determinism-b-"))];
+  try {
+    const sites: Map<string, string>[] = [];
+    for (const dir of dirs) {
+      const dumps = path.join(dir, "dumps");
+      cpSync(path.join(root, "test/fixtures/hostile/dumps"), dumps, { recursive: true });
+      await build({ dumps, out: path.join(dir, "site"), base: "/", strict: false, log: () => {} });
+      sites.push(tree(path.join(dir, "site")));
+    }
+    // Pagefind writes filter values and metadata in hash-map order (upstream: Pagefind/pagefind#638); a rebuild into the
+    // same output reuses the index (first test), a fresh build in another folder cannot.
+    const unstable = /^pagefind\/(filter\/.*\.pf_filter|pagefind\..*\.pf_meta|pagefind-entry\.json|index-inputs\.sha256)$/;
+    assert.deepEqual(diff(sites[0], sites[1]).filter((f) => !unstable.test(f)), []);
+    assert.ok([...sites[0].keys()].some((f) => f.endsWith(".pf_fragment")));
+  } finally {
+    for (const d of dirs) {
+      removeBuildCache(path.join(d, "dumps"));
+      rmSync(d, { recursive: true, force: true });
+    }
+  }
+});
