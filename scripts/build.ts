@@ -77,7 +77,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const m0 = Date.now();
   const progress = new Progress(opts.log);
   progress.stage("ingest");
-  const ingested = ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, (name, ms) => progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
+  const ingested = await ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, (name, ms) => progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
   Object.assign(timings, ingested.timings);
   timings.ingest = performance.now() - t0;
   mark("ingest", m0);

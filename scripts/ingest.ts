@@ -26,7 +26,7 @@ export interface IngestResult {
   pageHashes: Map<string, string>;
 }
 
-export function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): IngestResult {
+export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): Promise<IngestResult> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const { dumps, warnings } = readDumps(opts.dumps);
@@ -40,12 +40,12 @@ export function ingest(opts: IngestOptions, onStage?: (name: string, ms: number)
     overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
   });
   timings.read = performance.now() - t0;
-  const state = runPipeline(state0, (name, ms) => {
+  const state = await runPipeline(state0, (name, ms) => {
     timings[name] = ms;
     onStage?.(name, ms);
   });
   const t1 = performance.now();
-  const texts = pages(state.papers);
+  const texts = await pages(state.papers);
   const written = syncPages(opts.papersDir, texts);
   writeRegistry(registryFile, state.registry);
   timings.write = performance.now() - t1;

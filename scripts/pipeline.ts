@@ -3,11 +3,12 @@ import type { Entry, Paper, Rejected, Warning } from "./types.ts";
 import type { DumpFile } from "./io.ts";
 import { parseDump } from "./stages/parse.ts";
 import { merge, type MergedPaper } from "./stages/merge.ts";
-import { cleanText, extractLinks } from "./stages/text.ts";
+import { extractLinks } from "./stages/text.ts";
 import { assignSlugs, type RegistryEntry } from "./stages/permalinks.ts";
-import { classify, type Taxonomy } from "./stages/classify.ts";
+import type { Taxonomy } from "./stages/classify.ts";
 import { relate } from "./stages/related.ts";
 import { applyOverrides, type OverridesFile } from "./stages/overrides.ts";
+import { parallelMap } from "./parallel.ts";
 
 /** Everything the stages read and produce: plain data, no I/O. */
 export interface State {
@@ -23,7 +24,8 @@ export interface State {
   papers: Paper[];
 }
 
-export type Stage = (s: State) => State;
+/** A stage: plain data in, plain data out. Per-paper work may be spread over worker threads (parallel.ts), hence async. */
+export type Stage = (s: State) => State | Promise<State>;
 
 function parseStage(s: State): State {
   const perDump: State["perDump"] = [];
@@ -44,15 +46,16 @@ function mergeStage(s: State): State {
   return { ...s, merged: merge(s.entries) };
 }
 
-function cleanStage(s: State): State {
+async function cleanStage(s: State): Promise<State> {
+  const clean = await parallelMap("text", s.merged.flatMap((m) => [m.rawTitle, m.rawAbstract]));
   const papers = s.merged.map(
-    (m): Paper => ({
+    (m, i): Paper => ({
       id: m.id,
       slug: "",
       rawTitle: m.rawTitle,
       rawAbstract: m.rawAbstract,
-      title: cleanText(m.rawTitle),
-      abstract: cleanText(m.rawAbstract),
+      title: clean[2 * i],
+      abstract: clean[2 * i + 1],
       date: m.date,
       upvotes: m.upvotes,
       authors: m.authors,
@@ -75,8 +78,9 @@ function permalinkStage(s: State): State {
   return { ...s, registry, papers: s.papers.map((p) => ({ ...p, slug: slugs.get(p.id)! })) };
 }
 
-function classifyStage(s: State): State {
-  return { ...s, papers: classify(s.papers, s.taxonomy) };
+async function classifyStage(s: State): Promise<State> {
+  const topics = await parallelMap("topics", s.papers.map((p): [string, string] => [p.title.plain, p.abstract.plain]), s.taxonomy);
+  return { ...s, papers: s.papers.map((p, i) => ({ ...p, topics: topics[i] })) };
 }
 
 function relateStage(s: State): State {
@@ -105,11 +109,11 @@ export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy
 }
 
 /** Runs every stage; `onStage` receives each stage's name and wall time (for the report and the benchmark). */
-export function runPipeline(state: State, onStage?: (name: string, ms: number) => void): State {
+export async function runPipeline(state: State, onStage?: (name: string, ms: number) => void): Promise<State> {
   let s = state;
   for (const [name, stage] of stages) {
     const t0 = performance.now();
-    s = stage(s);
+    s = await stage(s);
     onStage?.(name, performance.now() - t0);
   }
   return s;

@@ -42,16 +42,25 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
     });
     let next = 0;
     let done = 0;
+    let failure: unknown = null;
     const workers = Math.max(1, Math.min(plan.workers ?? os.availableParallelism(), jobs.length));
-    await Promise.all(
+    // After a failure no new run starts, and the caller hears of it only once every running worker has stopped
+    // writing into the output folder.
+    await Promise.allSettled(
       Array.from({ length: workers }, async () => {
-        while (next < jobs.length) {
+        while (next < jobs.length && failure === null) {
           const i = next++;
-          await runWorker(jobFiles[i]);
+          try {
+            await runWorker(jobFiles[i]);
+          } catch (e) {
+            failure ??= e;
+            return;
+          }
           plan.onJobDone?.(++done, jobs.length, jobs[i].files?.length ?? 0);
         }
       }),
     );
+    if (failure !== null) throw failure;
     return { jobs: jobs.length };
   } finally {
     rmSync(tmp, { recursive: true, force: true });

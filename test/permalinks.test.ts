@@ -54,14 +54,14 @@ function assertKept(before: Map<string, string>, after: Map<string, string>): vo
   for (const [paper, slug] of before) assert.equal(after.get(paper), slug, `URL of ${paper} changed`);
 }
 
-test("adding a dump never changes the URL of a paper already in the catalogue", () => {
+test("adding a dump never changes the URL of a paper already in the catalogue", async () => {
   const w = workspace();
   try {
     writeFileSync(path.join(w.dumps, "001.txt"), compact([A, B, C, D, E_CUT]));
-    const first = urls(w.run().state.papers);
+    const first = urls((await w.run()).state.papers);
     // The new dump sorts first, repeats a title with another abstract, completes a cut-off abstract and adds papers.
     writeFileSync(path.join(w.dumps, "000.txt"), compact([G, E_FULL, F, A_OTHER]));
-    const second = w.run().state;
+    const second = (await w.run()).state;
     const after = urls(second.papers);
     for (const [paper, slug] of first) {
       const key = paper.startsWith(E_CUT.title) ? `${E_FULL.title}|${E_FULL.abstract.slice(0, 60)}` : paper;
@@ -75,17 +75,17 @@ test("adding a dump never changes the URL of a paper already in the catalogue", 
   }
 });
 
-test("renaming dumps so they sort differently never changes a URL", () => {
+test("renaming dumps so they sort differently never changes a URL", async () => {
   const w = workspace();
   try {
     writeFileSync(path.join(w.dumps, "a.txt"), compact([A, B, E_CUT]));
     writeFileSync(path.join(w.dumps, "b.txt"), compact([A_OTHER, C, E_FULL, { ...B, title: "Scaling laws for neural language models." }]));
     writeFileSync(path.join(w.dumps, "c.txt"), compact([D, F, G]));
-    const first = urls(w.run().state.papers);
+    const first = urls((await w.run()).state.papers);
     const files = readdirSync(w.dumps).sort();
     files.forEach((f, i) => renameSync(path.join(w.dumps, f), path.join(w.dumps, `tmp-${i}`)));
     files.forEach((_, i) => renameSync(path.join(w.dumps, `tmp-${i}`), path.join(w.dumps, `${String.fromCharCode(122 - i)}.txt`)));
-    const second = w.run().state;
+    const second = (await w.run()).state;
     assert.deepEqual(
       new Set(second.papers.flatMap((p) => p.sources.map((s) => s.file))),
       new Set(["z.txt", "y.txt", "x.txt"]),
@@ -101,7 +101,7 @@ test("renaming dumps so they sort differently never changes a URL", () => {
   }
 });
 
-test("the URLs a fresh catalogue gets do not depend on the order of its dumps", () => {
+test("the URLs a fresh catalogue gets do not depend on the order of its dumps", async () => {
   const one = workspace();
   const two = workspace();
   try {
@@ -110,24 +110,24 @@ test("the URLs a fresh catalogue gets do not depend on the order of its dumps", 
     writeFileSync(path.join(two.dumps, "1.txt"), compact([E_FULL, G, D, A_OTHER]));
     writeFileSync(path.join(two.dumps, "2.txt"), compact([C, B, A]));
     const strip = (m: Map<string, string>) => new Map([...m].map(([k, v]) => [k.split("|")[1], v]));
-    assert.deepEqual(strip(urls(one.run().state.papers)), strip(urls(two.run().state.papers)));
+    assert.deepEqual(strip(urls((await one.run()).state.papers)), strip(urls((await two.run()).state.papers)));
   } finally {
     one.cleanup();
     two.cleanup();
   }
 });
 
-test("different papers with the same title get two different URLs that stay put", () => {
+test("different papers with the same title get two different URLs that stay put", async () => {
   const w = workspace();
   try {
     writeFileSync(path.join(w.dumps, "001.txt"), compact([A, A_OTHER]));
-    const first = w.run().state.papers;
+    const first = (await w.run()).state.papers;
     assert.equal(first.length, 2);
     const slugs = first.map((p) => p.slug).sort();
     assert.deepEqual(slugs, ["attention-is-all-you-need", "attention-is-all-you-need-2"]);
     // A third paper of that title arrives in a file that sorts first: the first two keep theirs, it gets a third.
     writeFileSync(path.join(w.dumps, "000.txt"), compact([G]));
-    const second = w.run().state.papers;
+    const second = (await w.run()).state.papers;
     assertKept(urls(first), urls(second));
     assert.equal(second.find((p) => p.rawAbstract === G.abstract)!.slug, "attention-is-all-you-need-3");
   } finally {
@@ -135,11 +135,11 @@ test("different papers with the same title get two different URLs that stay put"
   }
 });
 
-test("titles in other scripts or of punctuation only get safe, non-empty ASCII slugs", () => {
+test("titles in other scripts or of punctuation only get safe, non-empty ASCII slugs", async () => {
   const w = workspace();
   try {
     writeFileSync(path.join(w.dumps, "001.txt"), compact([C, D, { title: "../../etc/passwd", abstract: abstract("path traversal") }, { title: "a".repeat(300), abstract: abstract("a long title") }]));
-    for (const p of w.run().state.papers) {
+    for (const p of (await w.run()).state.papers) {
       assert.match(p.slug, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
       assert.ok(p.slug.length <= 80, p.slug);
     }
@@ -148,11 +148,11 @@ test("titles in other scripts or of punctuation only get safe, non-empty ASCII s
   }
 });
 
-test("curators' overrides survive re-ingests, and an override naming no paper is reported with its line", () => {
+test("curators' overrides survive re-ingests, and an override naming no paper is reported with its line", async () => {
   const w = workspace();
   try {
     writeFileSync(path.join(w.dumps, "001.txt"), compact([A, B]));
-    w.run();
+    await w.run();
     const overrides = [
       "# curators' corrections",
       "attention-is-all-you-need:",
@@ -166,7 +166,7 @@ test("curators' overrides survive re-ingests, and an override naming no paper is
     writeFileSync(path.join(w.dir, "overrides.yaml"), overrides);
     for (let round = 0; round < 2; round++) {
       if (round === 1) writeFileSync(path.join(w.dumps, "000.txt"), compact([F, A_OTHER]));
-      const r = w.run();
+      const r = await w.run();
       const page = readFrontMatter(readFileSync(path.join(w.dir, "papers", "attention-is-all-you-need.md"), "utf8")).data;
       assert.equal(page.title, "Attention Is All You Need (corrected): key: value");
       assert.equal(page.published, "2017-06-12");
@@ -182,14 +182,14 @@ test("curators' overrides survive re-ingests, and an override naming no paper is
   }
 });
 
-test("a damaged permalinks registry stops the ingest with a message naming the file, instead of reassigning URLs", () => {
+test("a damaged permalinks registry stops the ingest with a message naming the file, instead of reassigning URLs", async () => {
   const w = workspace();
   try {
     writeFileSync(path.join(w.dumps, "001.txt"), compact([A, B]));
     const registry = path.join(w.dir, "permalinks.json");
     for (const bad of ['{"papers": [', '{"papers": [{"slug": "../x", "key": "k", "fingerprint": "f"}]}', '{"papers": [{"slug": "a", "key": "k", "fingerprint": "f"}, {"slug": "a", "key": "j", "fingerprint": "g"}]}']) {
       writeFileSync(registry, bad);
-      assert.throws(() => w.run(), (e: Error) => e.message.startsWith(registry));
+      await assert.rejects(w.run(), (e: Error) => e.message.startsWith(registry));
       assert.equal(readFileSync(registry, "utf8"), bad);
     }
   } finally {

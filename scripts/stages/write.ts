@@ -1,7 +1,7 @@
 // Write stage: papers → Markdown page texts (front matter of facts + abstract body) and the catalogue.json shape.
 import type { Paper } from "../types.ts";
 import type { State } from "../pipeline.ts";
-import { writeFrontMatter } from "../frontmatter.ts";
+import { parallelMap } from "../parallel.ts";
 
 /** Front matter of one paper page: facts only (layout and tags come from papers/papers.11tydata). */
 export interface PaperPageData {
@@ -49,14 +49,12 @@ export function pageData(p: Paper, bySlugOrId: Map<string, Paper>): PaperPageDat
   };
 }
 
-/** File name → page text for every paper. */
-export function pages(papers: Paper[]): Map<string, string> {
+/** File name → page text for every paper (front matter written in worker threads for large catalogues). */
+export async function pages(papers: Paper[]): Promise<Map<string, string>> {
   const byId = new Map(papers.map((p) => [p.id, p]));
-  const out = new Map<string, string>();
-  for (const p of [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1))) {
-    out.set(`${p.slug}.md`, writeFrontMatter(p.abstract.markdown + "\n", pageData(p, byId) as unknown as Record<string, unknown>));
-  }
-  return out;
+  const sorted = [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1));
+  const texts = await parallelMap("pages", sorted.map((p): [string, Record<string, unknown>] => [p.abstract.markdown + "\n", pageData(p, byId) as unknown as Record<string, unknown>]));
+  return new Map(sorted.map((p, i) => [`${p.slug}.md`, texts[i]]));
 }
 
 /** The machine-readable catalogue (site/catalogue.json), sorted by URL. */
