@@ -5,6 +5,7 @@ import { HtmlBasePlugin } from "@11ty/eleventy";
 import markdownPlugin from "./scripts/eleventy/markdown.ts";
 import dataPlugin from "./scripts/eleventy/data.ts";
 import sitePlugin from "./scripts/eleventy/site.ts";
+import publishPlugin from "./scripts/eleventy/publish.ts";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -15,6 +16,7 @@ export default function (eleventyConfig: any): void {
   eleventyConfig.addPlugin(sitePlugin);
   eleventyConfig.addPlugin(markdownPlugin);
   eleventyConfig.addPlugin(dataPlugin);
+  eleventyConfig.addPlugin(publishPlugin);
   eleventyConfig.addPlugin(HtmlBasePlugin);
 }
 

@@ -26,9 +26,17 @@ interface BaseData {
   noindex?: boolean;
 }
 
+/** At most `max` characters, cut at a word boundary with an ellipsis. */
+function clip(s: string, max: number): string {
+  const t = s.replace(/\s+/g, " ").trim();
+  if (t.length <= max) return t;
+  const cut = t.slice(0, max - 1);
+  return `${cut.slice(0, cut.lastIndexOf(" ") > max / 2 ? cut.lastIndexOf(" ") : cut.length).replace(/[\s,;:.]+$/, "")}…`;
+}
+
 export function render(data: BaseData): string {
   const title = data.title && data.title !== SITE_NAME ? `${data.title} · ${SITE_NAME}` : SITE_NAME;
-  const description = (data.description ?? "A catalogue of research papers from Hugging Face Daily Papers, searchable offline.").slice(0, 300);
+  const description = clip(data.description ?? "A catalogue of research papers from Hugging Face Daily Papers, searchable offline.", 300);
   const nav = (href: string, label: string, section: string) =>
     html`<a href="${href}"${data.section === section || data.page.url === href ? trusted(' aria-current="page"') : ""}>${label}</a>`;
   return html`<!DOCTYPE html>
@@ -40,6 +48,7 @@ export function render(data: BaseData): string {
 <title>${title}</title>
 <meta name="description" content="${description}">
 ${headMeta({ ...data, description })}
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 ${data.hasMath ? html`<link rel="stylesheet" href="/assets/katex/katex.min.css">` : ""}
 </head>
@@ -48,7 +57,7 @@ ${data.hasMath ? html`<link rel="stylesheet" href="/assets/katex/katex.min.css">
 <header class="site-header">
 <a class="brand" href="/">${SITE_NAME}</a>
 <nav aria-label="Sections">${nav("/topics/", "Topics", "topics")} ${nav("/dates/", "Dates", "dates")} ${nav("/search/", "Search", "search")}</nav>
-<form class="site-search" role="search" action="/search/" method="get">
+<form class="site-search" role="search" aria-label="Site search" action="/search/" method="get">
 <label for="site-search-q" class="visually-hidden">Search papers</label>
 <input id="site-search-q" name="q" type="search" placeholder="Search papers (press /)" autocomplete="off">
 <button type="submit">Search</button>

@@ -3,11 +3,27 @@ import { html, trusted } from "../scripts/eleventy/html.ts";
 import type { PaperPageData } from "../scripts/stages/write.ts";
 import type { PaperPage } from "../scripts/io.ts";
 import type { Taxonomy } from "../scripts/stages/classify.ts";
+import { bibtex, plainCitation } from "../scripts/eleventy/cite.ts";
+import { absoluteUrl, SITE_NAME, type BuildSettings } from "../scripts/eleventy/publish.ts";
 import { formatDate, titleHtml, topicName } from "./partials.ts";
 
-export const data = { layout: "base.11ty.ts" };
+export const data = { layout: "base.11ty.ts", scripts: ["/assets/cite.js"] };
 
-export function render(page: { paper: PaperPage<PaperPageData>; content: string; taxonomy: Taxonomy }): string {
+/** "Cite": a plain reference and a BibTeX entry, each with a copy button that assets/cite.js reveals and drives. */
+function citeBox(p: PaperPageData, build: BuildSettings) {
+  const c = { url: p.permalink, title: p.title, titleMarkdown: p.titleMarkdown, published: p.published, authorNames: p.authorNames, arxiv: p.arxiv };
+  const url = absoluteUrl(build, p.permalink);
+  return html`<section class="cite" aria-labelledby="cite-h"><h2 id="cite-h">Cite</h2>
+<p class="cite-text" id="cite-text">${plainCitation(c, url)}</p>
+<details class="cite-bibtex"><summary>BibTeX</summary>
+<pre id="cite-bibtex">${bibtex(c, url, SITE_NAME)}</pre>
+</details>
+<p class="cite-actions"><button type="button" class="copy-button" data-copy="cite-text" data-copied="Reference copied" hidden>Copy reference</button> <button type="button" class="copy-button" data-copy="cite-bibtex" data-copied="BibTeX copied" hidden>Copy BibTeX</button> <a href="/catalogue.bib">BibTeX of every paper</a></p>
+<p class="visually-hidden" id="cite-status" role="status"></p>
+</section>`;
+}
+
+export function render(page: { paper: PaperPage<PaperPageData>; content: string; taxonomy: Taxonomy; build: BuildSettings }): string {
   const data = { ...page.paper.data, content: page.content };
   const topics = page.taxonomy.topics;
   const year = data.published?.slice(0, 4);
@@ -32,6 +48,7 @@ ${data.keywords.length ? html`<dt>Key terms</dt><dd><ul class="tags">${data.keyw
 ${data.links.length ? html`<dt>Code and links</dt><dd><ul class="links">${data.links.map((l) => html`<li><a href="${l}" rel="noopener">${l}</a></li>`)}</ul></dd>` : ""}
 </dl>
 </article>
+${citeBox(page.paper.data, page.build)}
 ${data.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related papers</h2><ol>${data.related.map(
     (r) => html`<li><a href="${r.url}">${r.title}</a> <span class="why">shares ${r.terms.map((t, i) => html`${i ? ", " : ""}<em>${t}</em>`)}</span></li>`,
   )}</ol></section>` : ""}

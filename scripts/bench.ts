@@ -51,6 +51,7 @@ interface Run {
   peakBytes: number;
   stages: Record<string, { seconds: number; peakBytes?: number }>;
   samples: [number, number][];
+  counts: Record<string, number>;
 }
 
 async function runBuild(dumps: string, out: string): Promise<Run> {
@@ -63,14 +64,14 @@ async function runBuild(dumps: string, out: string): Promise<Run> {
   clearInterval(timer);
   if (code !== 0) throw new Error(`build exited with ${code}`);
   const wall = (Date.now() - t0) / 1000;
-  const t = JSON.parse(readFileSync(timingsFile, "utf8")) as { durations: Record<string, number>; marks: Record<string, [number, number]> };
+  const t = JSON.parse(readFileSync(timingsFile, "utf8")) as { durations: Record<string, number>; marks: Record<string, [number, number]>; counts: Record<string, number> };
   const stages: Run["stages"] = {};
   for (const [name, ms] of Object.entries(t.durations)) stages[name] = { seconds: ms / 1000 };
   for (const [name, [start, end]] of Object.entries(t.marks)) {
     const inside = samples.filter(([at]) => at >= start && at <= end).map(([, b]) => b);
     if (stages[name]) stages[name].peakBytes = inside.length ? Math.max(...inside) : undefined;
   }
-  return { wall, peakBytes: Math.max(0, ...samples.map(([, b]) => b)), stages, samples };
+  return { wall, peakBytes: Math.max(0, ...samples.map(([, b]) => b)), stages, samples: [], counts: t.counts };
 }
 
 function dirSize(dir: string): { bytes: number; files: number } {
@@ -109,7 +110,7 @@ try {
   if (!values["skip-incremental"]) {
     for (const [file, text] of dumpFiles(papers.slice(n), 200, "zz_added")) writeFileSync(path.join(dumps, file), text);
     incremental = await runBuild(dumps, out);
-    console.log(`\nRebuild after adding one dump of 200 papers: ${incremental.wall.toFixed(1)} s wall, peak ${gb(incremental.peakBytes)}`);
+    console.log(`\nRebuild after adding one dump of 200 papers: ${incremental.wall.toFixed(1)} s wall, peak ${gb(incremental.peakBytes)}; ${incremental.counts.pagesRendered} paper pages rendered, ${incremental.counts.pagesReused} reused`);
     for (const [name, s] of Object.entries(incremental.stages)) console.log(`  ${name.padEnd(12)} ${s.seconds.toFixed(2).padStart(7)} s`);
   }
 
@@ -117,7 +118,7 @@ try {
     papers: n,
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", memoryGB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
     full: { wallSeconds: full.wall, peakBytes: full.peakBytes, stages: full.stages, outputBytes: size.bytes, outputFiles: size.files, eleventyMsPerPage: (full.stages.eleventy?.seconds ?? 0) * 1000 / n },
-    incremental: incremental && { wallSeconds: incremental.wall, peakBytes: incremental.peakBytes, stages: incremental.stages },
+    incremental: incremental && { wallSeconds: incremental.wall, peakBytes: incremental.peakBytes, stages: incremental.stages, counts: incremental.counts },
   };
   const jsonFile = values.json ?? path.join(root, "bench", `results-${n}.json`);
   mkdirSync(path.dirname(jsonFile), { recursive: true });

@@ -41,6 +41,8 @@ export interface BuildResult {
   ok: boolean;
   report: string;
   timings: Record<string, number>;
+  /** Paper pages rendered and reused by this build's Eleventy runs. */
+  counts: Record<string, number>;
   /** Wall-clock start and end (epoch ms) of the top-level stages, for the benchmark's memory sampling. */
   marks: Record<string, [number, number]>;
   /** Where the generated Markdown pages were written. */
@@ -68,6 +70,7 @@ export function normaliseBase(base: string): string {
 export async function build(opts: BuildOptions): Promise<BuildResult> {
   const timings: Record<string, number> = {};
   const marks: Record<string, [number, number]> = {};
+  const counts: Record<string, number> = {};
   const mark = (name: string, start: number) => (marks[name] = [start, Date.now()]);
   const base = normaliseBase(opts.base);
   const { papersDir, state } = locations(opts.dumps);
@@ -86,7 +89,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   opts.log(report);
   if (opts.strict && (s.warnings.length || s.rejected.length)) {
     opts.log(`--strict: ${s.warnings.length} warnings and ${s.rejected.length} rejected entries: site not built, ${opts.out} left as it was.`);
-    return { ok: false, report, timings, marks, papersDir };
+    return { ok: false, report, timings, marks, counts, papersDir };
   }
 
   const out = path.resolve(opts.out);
@@ -116,7 +119,8 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       onJobDone: (done, total, papers) => progress.count(done, total, papers),
     });
     timings.eleventy = performance.now() - t1;
-    timings.pagesRendered = plan.render.length;
+    counts.pagesRendered = plan.render.length;
+    counts.pagesReused = plan.reused;
     mark("eleventy", m1);
 
     const t2 = performance.now();
@@ -154,7 +158,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   }
   progress.done();
   opts.log(`Site written to ${path.relative(process.cwd(), out) || "."} (base ${base})`);
-  return { ok: true, report, timings, marks, papersDir };
+  return { ok: true, report, timings, marks, counts, papersDir };
 }
 
 async function main(): Promise<void> {
@@ -169,7 +173,7 @@ async function main(): Promise<void> {
     },
   });
   const result = await build({ dumps: values.dumps!, out: values.out!, base: values.base!, url: values.url, strict: values.strict!, log: (l) => console.log(l) });
-  if (values.timings) writeJson(values.timings, { durations: result.timings, marks: result.marks });
+  if (values.timings) writeJson(values.timings, { durations: result.timings, marks: result.marks, counts: result.counts });
   process.exitCode = result.ok ? 0 : 1;
 }
 

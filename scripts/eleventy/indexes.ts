@@ -12,6 +12,9 @@ export interface PaperCard {
   upvotes: number | null;
   authors: number | null;
   hasMath: boolean;
+  /** For citations (catalogue.bib) and feeds; absent when unknown. */
+  authorNames?: string[];
+  arxiv?: string;
 }
 
 /** One page of an index: a slice of papers with its place among its siblings. */
@@ -51,7 +54,18 @@ export function byNewest(a: PaperCard, b: PaperCard): number {
 
 /** What index pages keep of a paper page's front matter. */
 export function card(d: PaperPageData): PaperCard {
-  return { url: d.permalink, title: d.title, titleMarkdown: d.titleMarkdown, published: d.published, topics: d.topics, upvotes: d.upvotes, authors: d.authors, hasMath: d.hasMath };
+  return {
+    url: d.permalink,
+    title: d.title,
+    titleMarkdown: d.titleMarkdown,
+    published: d.published,
+    topics: d.topics,
+    upvotes: d.upvotes,
+    authors: d.authors,
+    hasMath: d.hasMath,
+    ...(d.authorNames?.length ? { authorNames: d.authorNames } : {}),
+    ...(d.arxiv ? { arxiv: d.arxiv } : {}),
+  };
 }
 
 /** Splits a sorted list into pages `base`, `base/page/2/`, … */
