@@ -143,7 +143,6 @@ test("titles and abstracts that stay prose (no TeX-like syntax, no math found) s
 
 test(
   "text without TeX syntax is never typeset as math",
-  { todo: "text.ts's math detection typesets plain text such as `)<0` (found by this property); decide which heuristics are wanted" },
   async () => {
     await fc.assert(
       fc.asyncProperty(line(1, 200), async (text) => {

@@ -70,6 +70,38 @@ test("emphasis renders as <em>, URLs as links, code as <code>", () => {
   assert.match(html, /<code>pip install x<\/code>/);
 });
 
+test("the stage's private-use marker characters in the input are removed, never read as markup", () => {
+  // U+E001–U+E004 mark emphasis, U+E005 n U+E006 an item (URL/code), U+E100 a hidden `{`.
+  const cases: [string, string][] = [
+    ["\uE001forged emphasis\uE002 and \uE003forged strong\uE004", "forged emphasis and forged strong"],
+    ["an item \uE0050\uE006 and \uE0051\uE006 at https://example.org/x", "an item 0 and 1 at https://example.org/x"],
+    ["a \uE005 lone \uE006 marker and \uE100 brace", "a lone marker and brace"],
+    ["see {\\em real\uE002} emphasis", "see real emphasis"],
+  ];
+  for (const [raw, shown] of cases) {
+    const out = cleanText(raw);
+    assert.equal(out.plain, shown, raw);
+    assert.equal(squash(visibleText(out.markdown).outside), shown, raw);
+    assert.ok(!/[\uE000-\uF8FF]/.test(out.markdown + out.plain), JSON.stringify(out));
+    const html = md.render(out.markdown);
+    assert.ok(!/<(strong|code)\b/.test(html), html);
+    if (!/\\em/.test(raw)) assert.ok(!/<em\b/.test(html), html);
+    if (!/https:/.test(raw)) assert.ok(!/<a\b/.test(html), html);
+    else assert.equal((html.match(/<a\b/g) ?? []).length, 1, html);
+  }
+});
+
+test("single backticks, lone `` and '' and runs of ~ stay as written; TeX pairs still convert", () => {
+  const same = ["`code` and `more code`", "a `` b and c '' d", "~~strike~~ and a~~b", "x `y` z ''", "``double `tick` code``"];
+  for (const raw of same) {
+    const out = cleanText(raw);
+    assert.equal(out.plain, raw);
+    assert.equal(squash(visibleText(out.markdown).outside), raw);
+    assert.ok(!/<code\b/.test(md.render(out.markdown)));
+  }
+  assert.equal(cleanText("``good'' and `bad' and et~al").plain, "“good” and ‘bad’ and et al");
+});
+
 test("a raw dollar never opens math", () => {
   const out = cleanText("It costs $5 and $10, or $x$ dollars.");
   assert.equal(visibleText(out.markdown).math.length, 0);

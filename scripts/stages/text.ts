@@ -1,5 +1,6 @@
 // Text stage: raw dump text → escaped Markdown (with math spans) and plain Unicode text.
 //
+// 0. The private-use characters used as markers below are removed from the input (they could forge markup).
 // 1. URLs are cut out first (they become autolinks and are never read as math).
 // 2. Text-mode LaTeX (`{\em x}`, `H{\"o}lder`, ``quotes'', `\ie`) becomes Unicode prose and emphasis marks
 //    (scripts/stages/text/textmode.ts).
@@ -70,9 +71,15 @@ function codeSpan(text: string): string {
 
 const WORD_CHAR = /[A-Za-z0-9_]/;
 
+/**
+ * Private-use characters the stage uses as markers (emphasis, item placeholders, the hidden `{` of textmode.ts).
+ * They are removed from the input first, so that text can never forge markup with them.
+ */
+const STAGE_MARKERS = /[\uE001-\uE006\uE100]/g;
+
 export function cleanText(raw: string): CleanText {
   const items: Item[] = [];
-  const line = raw.replace(/\s+/g, " ").trim();
+  const line = raw.replace(STAGE_MARKERS, "").replace(/\s+/g, " ").trim();
   const withUrls = cutUrls(line, items);
   const tm = convertTextMode(withUrls, items.length);
   for (const code of tm.codes) items.push({ kind: "code", text: code });

@@ -1,15 +1,17 @@
 // Find the math in a line of prose whose TeX lost its backslashes, restore it, and check it with KaTeX.
 //
 // Words (whitespace-separated) are classified. A span starts only at a "strong" word: one that holds
-// `^`, `_`, `{`, `\`, a relation between symbols (`tau>0`), or a command name glued to math
-// (`Oleft(`, `mtimes`, `nvarepsilon`) or a command name that is not an English word (`epsilon`).
+// `^`, `_`, `\`, a brace group glued to an atom (`1{n}`), a relation with a command-name operand (`tau>0`), or a
+// command name glued to math (`Oleft(`, `mtimes`, `nvarepsilon`) or a command name that is not an English word
+// (`epsilon`). Weak evidence (`N=2`, `x = 1`, a bare `O(`) only counts in a line that has a strong word: plain text,
+// template syntax (`{{ x }}`, `${x}`) and punctuation runs (`)<0`) are never math.
 // Spans then grow over neighbouring operators and atoms (`Delta = f(x_0)`, `O (k^{-3})`) and over
 // everything up to a closing bracket when a bracket is open (never across an English word).
 // Words like "in", "big", "top", "log", "Delta", "alpha" are only ever restored inside such a span.
 import katex from "katex";
 import { katexOptions } from "../../katex-options.ts";
 import { restoreTex, segmentRun, texToPlain } from "./restore.ts";
-import { BINARY, MATH_ONLY, MATH_WORDS, PROSE_SAFE, RELATIONS, SIZERS } from "./tables.ts";
+import { BINARY, GREEK, MATH_ONLY, MATH_WORDS, PROSE_SAFE, RELATIONS, SIZERS } from "./tables.ts";
 
 export type Segment =
   | { kind: "text"; text: string }
@@ -32,7 +34,8 @@ export function katexAccepts(tex: string): boolean {
   }
 }
 
-type Kind = "strong" | "op" | "atom" | "word" | "base" | "deco" | "prose";
+/** `rel`: weak evidence, a relation between plain letters and digits (`N=2`) or a bare `O(`; strong only in a line that has other math. */
+type Kind = "strong" | "rel" | "op" | "atom" | "word" | "base" | "deco" | "prose";
 
 interface Unit {
   type: "word" | "space" | "mark" | "item";
@@ -73,12 +76,51 @@ function coreOf(w: string): string {
   return c;
 }
 
+/**
+ * A relation between symbols (`tau>0`, `N=2`, `x_0<1`, `f(x)>=0`): only math characters in the word (`a/b?c=d#e` is
+ * a URL query), at least one letter, no unmatched `)`, and on each side of the relation an operand made of a letter
+ * or digit run that reads as math (`)<0`, `=&{`, `A<img` and `0<1` are not). "strong" when an operand is a command
+ * name (`tau>0`, `epsilon>=1`), "weak" when it only has single letters and digits (`N=2`, `x<1`).
+ */
+function relationWord(c: string): "strong" | "weak" | null {
+  if (!/^[A-Za-z0-9()\[\]{}|+\-*\/.,=<>'\\^_\u0370-\u03FF]+$/.test(c) || !/[A-Za-z\u0370-\u03FF]/.test(c) || depthOf(c) < 0) return null;
+  const lettersOf = (run: string): string[] => run.replace(/[0-9]+/g, " ").trim().split(" ").filter(Boolean);
+  const operand = (run: string): boolean => run !== "" && lettersOf(run).every((l) => l.length <= 1 || mathyRun(l) || gluedMath(l));
+  const command = (run: string): boolean => lettersOf(run).some((l) => (GREEK[l] !== undefined || MATH_ONLY.has(l) || gluedMath(l)) && !PROSE_SAFE.has(l));
+  let found: "strong" | "weak" | null = null;
+  for (const m of c.matchAll(/([A-Za-z0-9]*)[)}\]|]?(<=|>=|[=<>])(?:-?[({|]?|[({|]?-?)([A-Za-z0-9]*)/g)) {
+    if (/^[<>=]/.test(c.slice(m.index + m[0].length))) continue;
+    if (!operand(m[1]) || !operand(m[3])) continue;
+    if (command(m[1]) || command(m[3])) return "strong";
+    found = "weak";
+  }
+  return found;
+}
+
+/**
+ * Landau notation: `O(d/P)`, `O(log k)`, `O(nnz(X)`, `O(|Omega|`, `O((M+N)…` are "strong"; a bare `O(` or `O(` with
+ * a plain letter or digit and no closing bracket (`O(A`, `O(0`) only "weak".
+ */
+function bigO(c: string): "strong" | "weak" | null {
+  const m = /^(?:O|o|Ω|Θ|Omega|Theta)\((.*)$/.exec(c.replace(/^[(\[]/, ""));
+  if (!m) return null;
+  const rest = m[1];
+  const mathy = letterRuns(rest).every((r) => r.length <= 2 || mathyRun(r) || gluedMath(r));
+  if (!mathy || rest === "") return "weak";
+  if (/^[|(\\\u0370-\u03FF]/.test(rest)) return "strong";
+  const first = /^[A-Za-z]+/.exec(rest)?.[0] ?? "";
+  if (first.length >= 2 && (MATH_WORDS.has(first) || (mathyRun(first) && segmentRun(first).some((p) => p.cmd)))) return "strong";
+  return depthOf(rest) < 0 ? "strong" : "weak";
+}
+
 function isStrong(word: string): boolean {
   const c = coreOf(word);
   if (c === "") return false;
   if (/\\[A-Za-z{}|]/.test(c)) return true;
   if (/\^/.test(c) && /[\p{L}0-9)}\]]\s*\^|^\^/u.test(c)) return true;
-  if (/[{}]/.test(c)) return true;
+  // A brace group glued to an atom (`1{n}`, `sqrt{d}`, `max{d_x`, `D{to}`); braces alone (`{{ x }}`, `${x}`,
+  // `{c: d}`) are template or YAML syntax, not math.
+  if (/[A-Za-z0-9)\]}]\{[A-Za-z0-9\\=+\-(|]/.test(c)) return true;
   for (const m of c.matchAll(/([A-Za-z]*)_(\{|\\|[0-9]|[A-Za-z]+)/g)) {
     const before = m[1];
     if (before !== "" && !mathyRun(before) && !gluedMath(before)) continue;
@@ -90,8 +132,7 @@ function isStrong(word: string): boolean {
     if (before === "" && !/[)}\]]_/.test(c)) continue;
     return true;
   }
-  const rel = /^(?:.*?([A-Za-z]*))[)}|0-9]?\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.exec(c);
-  if (rel && /[A-Za-z0-9)}|]\s?(?:[=<>]|<=|>=)\s?[-A-Za-z0-9({\\|]/.test(c) && (rel[1].length <= 1 || mathyRun(rel[1]))) return true;
+  if (relationWord(c) === "strong") return true;
   if (/(?:^|[^A-Za-z])sim\d/.test(c)) return true;
   if (/[0-9)\]}]times(?:[A-Za-z0-9(\[{]|$)/.test(c)) return true;
   for (const run of letterRuns(c)) {
@@ -111,7 +152,7 @@ function isStrong(word: string): boolean {
     }
   }
   if (/^[A-Za-z0-9]+\/[A-Za-z0-9]+$/.test(c) && letterRuns(c).some((r) => { const p = segmentRun(r); return p.length === 1 && p[0].cmd && !SIZERS.has(r) && r.length >= 3 && !["log", "min", "max", "inf", "top", "dots", "sum", "int"].includes(r); })) return true;
-  if (/^(?:O|o|Ω|Θ|Omega|Theta)\(/.test(c.replace(/^[(\[]/, ""))) return true;
+  if (bigO(c) === "strong") return true;
   return false;
 }
 
@@ -129,6 +170,8 @@ function kindOf(word: string): Kind {
 
 function kindUncached(word: string): Kind {
   if (isStrong(word)) return "strong";
+  if (relationWord(coreOf(word)) === "weak") return "rel";
+  if (bigO(coreOf(word)) === "weak") return "rel"; // `O( L^4 …)`, `O(A`
   let c = word.replace(/[.,;:!?]+$/, "").replace(/^\$|\$$/g, "");
   if (/\)$/.test(c) && depthOf(c) < 0) c = c.slice(0, -1);
   if (OP_SYMBOLS.test(c) || OP_WORDS.has(c)) return "op";
@@ -136,6 +179,7 @@ function kindUncached(word: string): Kind {
   if (c === "O" || c === "Omega" || c === "Theta" || c === "o") return "base";
   if (ENGLISH_SHORT.has(c)) return "prose";
   if (/^[A-Za-z]$/.test(c) || /^[0-9]+(?:\.[0-9]+)?$/.test(c)) return "atom";
+  if (/^\{[A-Za-z0-9]{1,3}\}$/.test(c)) return "atom"; // `times {0}`: joins a span, never starts one
   if (MATH_WORDS.has(c)) return "word";
   if (/^[A-Za-z]?(?:\([^()\s]{1,12}\)|\[[^\[\]\s]{1,12}\])[A-Za-z]{0,2}$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
   if (/^[A-Za-z0-9]+\/[A-Za-z0-9]+$/.test(c) && letterRuns(c).every((r) => r.length <= 2 || mathyRun(r))) return "atom";
@@ -300,7 +344,17 @@ export function detectMath(text: string): MathResult {
   const prevWord = (i: number): number => (units[i - 1]?.type === "space" && units[i - 2]?.type === "word" ? i - 2 : -1);
   const kind = (i: number): Kind => (i >= 0 ? (units[i].kind as Kind) : "prose");
   const endsSentence = (i: number): boolean => /[.,;:!?]$/.test(units[i].text);
-  for (let i = 0; i < n; i++) {
+  // Weak evidence (`N=2`, `x = 1`) only counts in a line that has confident math elsewhere: plain text such as
+  // `A<0` or `n = 1` alone stays text.
+  const opBetweenAtoms = (i: number): boolean => {
+    if (units[i].type !== "word" || units[i].kind !== "op" || !/^(?:circ|leq|geq|propto|subset|subseteq|triangleq|rightarrow|approx|cdot|mapsto|equiv)$/.test(units[i].text)) return false;
+    const a = units[i - 2];
+    const b = units[i + 2];
+    return units[i - 1]?.type === "space" && units[i + 1]?.type === "space" && a?.kind === "atom" && b?.kind === "atom" && !ENGLISH_SHORT.has(a.text) && !ENGLISH_SHORT.has(b.text.replace(/[.,;:]$/, ""));
+  };
+  const evidence = units.some((u, i) => u.type === "word" && (u.kind === "strong" || opBetweenAtoms(i)));
+  for (const u of units) if (u.kind === "rel") u.kind = evidence ? "strong" : "atom";
+  for (let i = 0; i < n && evidence; i++) {
     const u = units[i];
     if (u.type !== "word" || u.kind !== "op" || !/^(?:=|<|>|<=|>=)$/.test(u.text)) continue;
     const a = prevWord(i);

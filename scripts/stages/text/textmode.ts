@@ -50,8 +50,9 @@ export function convertTextMode(input: string, codeIndexBase: number): TextModeR
   const codes: string[] = [];
   let s = input;
 
-  // Code: `pip install x\` or `x` (a backtick pair with a command-like content) and stripped \texttt{…}.
-  s = s.replace(/(?<![`\\])`([^`'"\s][^`'"]*?)\\?`(?!`)/g, (_m, body: string) => {
+  // Code: `pip install x\` (the dumps' rendering of \verb / \lstinline: a backtick closed by `\``) and stripped
+  // \texttt{…}. A plain `x` pair is Markdown syntax written by the author and stays as written.
+  s = s.replace(/(?<![`\\])`([^`'"\s][^`'"]*?)\\`(?!`)/g, (_m, body: string) => {
     count++;
     codes.push(body.trim());
     return ITEM_OPEN + String(codeIndexBase + codes.length - 1) + ITEM_CLOSE;
@@ -104,17 +105,20 @@ export function convertTextMode(input: string, codeIndexBase: number): TextModeR
   }
   s = s.replace(/\uE100/g, "{");
 
-  // Quotes: ``x'' → “x”, ``x" → “x”, `x' → ‘x’, ''x'' → “x”.
-  s = s.replace(/``([^`"]*?)(''|")/g, (_m, body: string) => { count++; return "“" + body + "”"; });
-  s = s.replace(/(^|[\s(\[])''(?=\S)([^']*?)''/g, (_m, pre: string, body: string) => { count++; return pre + "“" + body + "”"; });
-  s = s.replace(/``/g, () => { count++; return "“"; });
-  s = s.replace(/''/g, () => { count++; return "”"; });
-  s = s.replace(/(^|[\s(\[])`([^`'\s][^`']*?)'(?![A-Za-z])/g, (_m, pre: string, body: string) => { count++; return pre + "‘" + body + "’"; });
-  s = s.replace(/(^|[\s(\[])`(?=\d\d(?!\d))/g, (_m, pre: string) => { count++; return pre + "’"; });
-  s = s.replace(/(^|[\s(\[])`(?=[\w])/g, (_m, pre: string) => { count++; return pre + "‘"; });
+  // Quotes, only as complete TeX pairs: ``x'' → “x”, ``x" → “x”, `x' → ‘x’, ''x'' → “x”; `92 → ’92.
+  // A lone `` or '' and single backticks (Markdown code, template literals) stay as written.
+  s = s.replace(/(?<!`)``(?!`)([^`"]*?[^`"\s])('')(?!')|(?<!`)``(?!`)([^`"]*?[^`"\s])"/g, (_m, b1?: string, _q?: string, b2?: string) => {
+    count++;
+    return "“" + (b1 ?? b2 ?? "") + "”";
+  });
+  s = s.replace(/(^|[\s(\[])''(?=[A-Za-z0-9])([^'`]*?[A-Za-z0-9.!?])''(?!')/g, (_m, pre: string, body: string) => { count++; return pre + "“" + body + "”"; });
+  s = s.replace(/(^|[\s(\[])`([A-Za-z0-9][^`'\s]*(?: [^`'\s]+)*?)'(?![A-Za-z'])/g, (_m, pre: string, body: string) => { count++; return pre + "‘" + body + "’"; });
+  s = s.replace(/(^|[\s(\[])`(?=\d\d(?![\d`]))/g, (_m, pre: string) => { count++; return pre + "’"; });
 
-  // Ties: word~word → space (but 0.67~1.98 keeps its tilde, it means "to").
-  s = s.replace(/(?<=\S)~(?=\S)/g, (m, off: number, all: string) => (/\d/.test(all[off - 1] ?? "") && /\d/.test(all[off + 1] ?? "") ? m : " "));
+  // Ties: a single `~` between words (`Fig.~3`, `et~al`, `e.g.,~SVD`, `ones~--~by`) → space; `0.67~1.98` keeps its
+  // tilde (it means "to"); runs of tildes (`~~strike~~`) and tildes next to other punctuation stay as written.
+  s = s.replace(/(?<=(?:[\p{L}\p{N}][.,;:)]{0,2}|(?<!-)-{2,3}))~(?=[\p{L}\p{N}(]|-{2,3}(?!-))/gu, (m, off: number, all: string) =>
+    (/\d/.test(all[off - 1] ?? "") && /\d/.test(all[off + 1] ?? "") ? m : " "));
   // Dashes: --- and -- stay (the brief allows it); a lone \- (hyphenation hint) goes.
   s = s.replace(/\\-/g, "");
   return { text: s, count, codes };
