@@ -5,17 +5,7 @@ import { loadavg } from "node:os";
 import { relate } from "./stages/related.ts";
 import type { CleanText, Paper } from "./types.ts";
 import { loadSeedPapers } from "../test/eval/seed-papers.ts";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from "./bench/synth.ts";
 
 const text = (s: string): CleanText => ({ markdown: s, plain: s, stats: { mathSpans: 0, leftAsText: 0, textCommands: 0 } });
 
@@ -23,7 +13,7 @@ export function syntheticPapers(n: number, seed = 42): Paper[] {
   const seeds = loadSeedPapers();
   const titles = seeds.map((p) => p.title.plain.split(/\s+/));
   const sentences = seeds.flatMap((p) => p.abstract.plain.split(/(?<=[.!?])\s+(?=[A-Z])/)).filter((s) => s.length > 20);
-  const rnd = mulberry32(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
   const out: Paper[] = [];
   for (let i = 0; i < n; i++) {

@@ -1,24 +1,13 @@
-// Test helper: a small, forgiving reader for the bundled dumps (content/dumps/*.txt) that builds
-// Paper objects for the classify / related stages before (or independently of) the real pipeline.
-// It is not the pipeline's parser: it only needs titles and abstracts, deduplicated by title.
+// Test helper: Paper objects for the classify / related stages straight from the bundled dumps (content/dumps/*.txt),
+// read by the pipeline's parser and deduplicated by title, with the raw text standing in for the clean text.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CleanText, Paper } from "../../scripts/types.ts";
+import { parseDump } from "../../scripts/stages/parse.ts";
 
 export const DUMPS_DIR = fileURLToPath(new URL("../../content/dumps/", import.meta.url));
-
-const HEADER = new Set([
-  "new",
-  "Get trending papers in your email inbox!",
-  "Get trending papers in your email inbox once a day!",
-  "Subscribe",
-  "Daily Papers",
-  "byAK and the research community",
-]);
-const DATE_LINE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}(, \d{4})?( \d+)?$/;
-const META_LINE = /^\s*•\s*\d+ authors?$|^·$/;
 
 export interface SeedEntry {
   file: string;
@@ -27,33 +16,9 @@ export interface SeedEntry {
   abstract: string;
 }
 
-/** Entries of one dump file, in order. */
+/** Entries of one dump file, in order, read by the pipeline's own parser. */
 export function readDump(file: string, text: string): SeedEntry[] {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
-  const out: SeedEntry[] = [];
-  // Content lines with their 1-based numbers; header/meta lines dropped, "Subscribe" glued to a title split off.
-  const content: { n: number; s: string }[] = [];
-  let inHeader = true;
-  lines.forEach((raw, i) => {
-    let s = raw.trim();
-    if (inHeader) {
-      if (s.startsWith("Subscribe") && s.length > "Subscribe".length) {
-        s = s.slice("Subscribe".length).trim();
-        inHeader = false;
-      } else if (s === "" || HEADER.has(s) || DATE_LINE.test(s)) {
-        return;
-      } else {
-        inHeader = false;
-      }
-    }
-    if (s === "" || META_LINE.test(s) || DATE_LINE.test(s)) return;
-    content.push({ n: i + 1, s });
-  });
-  // Title lines are short and do not end like a sentence; abstracts follow them. Pair them in order.
-  for (let k = 0; k + 1 < content.length; k += 2) {
-    out.push({ file, line: content[k].n, title: content[k].s, abstract: content[k + 1].s.replace(/\s+/g, " ") });
-  }
-  return out;
+  return parseDump(file, text).entries.map((e) => ({ file, line: e.source.line, title: e.title, abstract: e.abstract }));
 }
 
 function clean(raw: string): CleanText {
