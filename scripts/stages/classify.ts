@@ -231,7 +231,13 @@ export function pickTopics(scores: TopicScore[], settings: TaxonomySettings): st
     .map((s) => s.id);
 }
 
-export function classify(papers: Paper[], taxonomy: Taxonomy): Paper[] {
+/** Ranked topic ids for each [title, abstract] pair (the rules are compiled once). */
+export function topicsFor(texts: [title: string, abstract: string][], taxonomy: Taxonomy): string[][] {
   const score = makeScorer(taxonomy);
-  return papers.map((p) => ({ ...p, topics: pickTopics(score(p.title.plain, p.abstract.plain), taxonomy.settings) }));
+  return texts.map(([title, abstract]) => pickTopics(score(title, abstract), taxonomy.settings));
+}
+
+export function classify(papers: Paper[], taxonomy: Taxonomy): Paper[] {
+  const topics = topicsFor(papers.map((p) => [p.title.plain, p.abstract.plain]), taxonomy);
+  return papers.map((p, i) => ({ ...p, topics: topics[i] }));
 }
