@@ -68,64 +68,17 @@ export function normaliseBase(base: string): string {
 }
 
 export async function build(opts: BuildOptions): Promise<BuildResult> {
-  const timings: Record<string, number> = {};
-  const marks: Record<string, [number, number]> = {};
-  const counts: Record<string, number> = {};
-  const mark = (name: string, start: number) => (marks[name] = [start, Date.now()]);
+  const run: Run = { timings: {}, marks: {}, counts: {}, progress: new Progress(opts.log) };
   const base = normaliseBase(opts.base);
-  const { papersDir, state } = locations(opts.dumps);
-  const content = path.resolve(opts.content ?? path.join(root, "content"));
-  const taxonomyFile = path.join(root, "content/taxonomy.yaml");
-  const t0 = performance.now();
-  const m0 = Date.now();
-  const progress = new Progress(opts.log);
-  progress.stage("ingest");
-  const ingested = await ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, (name, ms) => progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
-  Object.assign(timings, ingested.timings);
-  timings.ingest = performance.now() - t0;
-  mark("ingest", m0);
-  const s = ingested.state;
-  const report = formatReport(s, ingested.written);
-  opts.log(report);
-  if (opts.strict && (s.warnings.length || s.rejected.length)) {
-    opts.log(`--strict: ${s.warnings.length} warnings and ${s.rejected.length} rejected entries: site not built, ${opts.out} left as it was.`);
-    return { ok: false, report, timings, marks, counts, papersDir };
-  }
-
   const out = path.resolve(opts.out);
   const staging = `${out}.staging-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(path.dirname(out), { recursive: true });
+  // Ingest and Eleventy in their own function: the whole catalogue in memory is garbage before Pagefind starts.
+  const first = await ingestAndRender(opts, base, out, staging, run);
+  if (!first.ok) return { ok: false, report: first.report, timings: run.timings, marks: run.marks, counts: run.counts, papersDir: first.papersDir };
   try {
-    const t1 = performance.now();
-    const m1 = Date.now();
-    const byId = new Map(s.papers.map((p) => [p.id, p]));
-    const cacheFile = path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
-    const cache = {
-      version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
-      pages: Object.fromEntries(ingested.pageHashes),
-    };
-    const plan = reuseUnchanged(readCache(cacheFile), cache, out, staging);
-    progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.reused ? `, ${plan.reused} unchanged` : ""}, and the index pages`);
-    await renderSite({
-      out: staging,
-      content,
-      papersDir,
-      taxonomyFile,
-      build: { base, url: opts.url ?? null },
-      files: plan.render,
-      cards: s.papers.map((p) => card(pageData(p, byId))),
-      workers: opts.workers,
-      onJobDone: (done, total, papers) => progress.count(done, total, papers),
-    });
-    timings.eleventy = performance.now() - t1;
-    counts.pagesRendered = plan.render.length;
-    counts.pagesReused = plan.reused;
-    mark("eleventy", m1);
-
     const t2 = performance.now();
     const m2 = Date.now();
-    progress.stage("pagefind: indexing every paper page");
+    run.progress.stage("pagefind: indexing every paper page");
     let pages: number | "unchanged";
     // Determinism: Pagefind's filter/meta files vary between runs, so an index built from the same pages is reused.
     const inputs = searchInputsHash(staging, PAGEFIND_SETTINGS);
@@ -145,20 +98,81 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
       }
       stampSearchIndex(path.join(staging, "pagefind"), inputs);
     }
-    timings.pagefind = performance.now() - t2;
-    mark("pagefind", m2);
+    run.timings.pagefind = performance.now() - t2;
+    run.marks.pagefind = [m2, Date.now()];
     opts.log(pages === "unchanged" ? "Search index: pages unchanged, previous index kept" : `Search index: ${pages} pages`);
-
-    writeJson(path.join(staging, "catalogue.json"), catalogue(s));
     swapIn(staging, out);
-    writeCache(cacheFile, cache);
+    writeCache(first.cacheFile, first.cache);
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
-  progress.done();
+  run.progress.done();
   opts.log(`Site written to ${path.relative(process.cwd(), out) || "."} (base ${base})`);
-  return { ok: true, report, timings, marks, counts, papersDir };
+  return { ok: true, report: first.report, timings: run.timings, marks: run.marks, counts: run.counts, papersDir: first.papersDir };
+}
+
+interface Run {
+  timings: Record<string, number>;
+  marks: Record<string, [number, number]>;
+  counts: Record<string, number>;
+  progress: Progress;
+}
+
+/** Ingest, then Eleventy into `staging` (plus catalogue.json); removes `staging` if anything fails. */
+async function ingestAndRender(opts: BuildOptions, base: string, out: string, staging: string, run: Run) {
+  const { papersDir, state } = locations(opts.dumps);
+  const content = path.resolve(opts.content ?? path.join(root, "content"));
+  const taxonomyFile = path.join(root, "content/taxonomy.yaml");
+  const t0 = performance.now();
+  const m0 = Date.now();
+  run.progress.stage("ingest");
+  const ingested = await ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
+  Object.assign(run.timings, ingested.timings);
+  run.timings.ingest = performance.now() - t0;
+  run.marks.ingest = [m0, Date.now()];
+  const s = ingested.state;
+  const report = formatReport(s, ingested.written);
+  opts.log(report);
+  if (opts.strict && (s.warnings.length || s.rejected.length)) {
+    opts.log(`--strict: ${s.warnings.length} warnings and ${s.rejected.length} rejected entries: site not built, ${opts.out} left as it was.`);
+    return { ok: false as const, report, papersDir };
+  }
+
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(path.dirname(out), { recursive: true });
+  try {
+    const t1 = performance.now();
+    const m1 = Date.now();
+    const byId = new Map(s.papers.map((p) => [p.id, p]));
+    const cacheFile = path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
+    const cache = {
+      version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
+      pages: Object.fromEntries(ingested.pageHashes),
+    };
+    const plan = reuseUnchanged(readCache(cacheFile), cache, out, staging);
+    run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.reused ? `, ${plan.reused} unchanged` : ""}, and the index pages`);
+    await renderSite({
+      out: staging,
+      content,
+      papersDir,
+      taxonomyFile,
+      build: { base, url: opts.url ?? null },
+      files: plan.render,
+      cards: s.papers.map((p) => card(pageData(p, byId))),
+      workers: opts.workers,
+      onJobDone: (done, total, papers) => run.progress.count(done, total, papers),
+    });
+    run.timings.eleventy = performance.now() - t1;
+    run.counts.pagesRendered = plan.render.length;
+    run.counts.pagesReused = plan.reused;
+    run.marks.eleventy = [m1, Date.now()];
+    writeJson(path.join(staging, "catalogue.json"), catalogue(s));
+    return { ok: true as const, report, papersDir, cache, cacheFile };
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 async function main(): Promise<void> {

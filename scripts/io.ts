@@ -33,17 +33,22 @@ export function decodeDump(file: string, bytes: Buffer): { text: string | null; 
     const enc = bytes[0] === 0xff ? "utf16le" : "utf16be";
     return withoutControls(file, iconv.decode(bytes.subarray(2), enc), [{ file, line: 0, message: `decoded as ${enc.toUpperCase()} (byte order mark)` }]);
   }
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  // Harmless, but said: --strict asks for clean input, and the issue is easy to fix at the source.
+  const notes: Warning[] = bom ? [{ file, line: 1, message: "UTF-8 byte order mark removed" }] : [];
+  const crlf = body.indexOf("\r\n");
+  if (crlf !== -1) notes.push({ file, line: body.subarray(0, crlf).toString("latin1").split("\n").length, message: "Windows line endings (CRLF) read as plain line ends" });
   const controls = body.reduce((n, b) => n + (b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 13) ? 1 : 0), 0);
   // A text file with a stray control byte or two is kept (they are removed below); many of them, or NUL runs, mean binary.
   if (controls > Math.max(2, body.length / 100)) {
     return { text: null, warnings: [{ file, line: 0, message: `binary file (${controls} control bytes): skipped, no papers read` }] };
   }
   try {
-    return withoutControls(file, new TextDecoder("utf-8", { fatal: true }).decode(body), []);
+    return withoutControls(file, new TextDecoder("utf-8", { fatal: true }).decode(body), notes);
   } catch {
     const at = firstInvalidUtf8Line(body);
-    return withoutControls(file, iconv.decode(body, "windows-1252"), [{ file, line: at, message: "not valid UTF-8: decoded as Windows-1252 (Latin-1); check accented letters" }]);
+    return withoutControls(file, iconv.decode(body, "windows-1252"), [...notes, { file, line: at, message: "not valid UTF-8: decoded as Windows-1252 (Latin-1); check accented letters" }]);
   }
 }
 

@@ -96,8 +96,9 @@ describe("damaged dumps are reported by file and line, the rest builds", () => {
     assert.equal(p.abstract, FULL_ABSTRACT);
     assert.equal(shownAbstract(pageOf(p.url)), FULL_ABSTRACT);
   });
-  test("a UTF-8 file with a byte order mark and CRLF line endings reads cleanly, without warnings", () => {
-    assert.doesNotMatch(report, /02-bom-crlf\.txt:\d/);
+  test("a UTF-8 file with a byte order mark and CRLF line endings reads cleanly, with a warning for each naming the file", () => {
+    assert.match(report, /02-bom-crlf\.txt:1: UTF-8 byte order mark removed/);
+    assert.match(report, /02-bom-crlf\.txt:1: Windows line endings \(CRLF\) read as plain line ends/);
     const p = paperBySource("02-bom-crlf.txt", "Byte Order Marks and CRLF Line Endings Are Harmless");
     assert.doesNotMatch(JSON.stringify(p), /\uFEFF|\r/);
     assert.match(p.abstract, /résumé naïve stay intact\.$/);
