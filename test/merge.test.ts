@@ -80,3 +80,16 @@ test("a paper in the registry keeps its slug even when another paper would now c
   assert.equal(slugs.get("2"), "same-title");
   assert.equal(slugs.get("1"), "same-title-2");
 });
+
+test("a numbered slug cut to fit 80 characters never ends its base in a doubled hyphen", () => {
+  // 77 letters, a hyphen, two letters: cutting to make room for "-2" lands right after the hyphen.
+  const title = `${"a".repeat(77)} bb`;
+  const base = baseSlug(title);
+  assert.equal(base[77], "-");
+  const cut = base.slice(0, MAX_SLUG - 2);
+  const { slugs } = assignSlugs([{ id: "2", key: "k2", fingerprint: "b", title }], [{ slug: base, key: "k1", fingerprint: "a" }]);
+  const slug = slugs.get("2")!;
+  assert.ok(slug.length <= MAX_SLUG, slug);
+  assert.match(slug, /^[a-z0-9]+(-[a-z0-9]+)*$/, slug);
+  assert.ok(slug.endsWith("-2") && slug.startsWith(cut.replace(/-+$/, "")), slug);
+});

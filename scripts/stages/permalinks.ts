@@ -56,7 +56,8 @@ export function assignSlugs(papers: SlugInput[], registry: RegistryEntry[]): { s
   for (const p of fresh) {
     const base = baseSlug(p.title) || `paper-${p.id.slice(0, 8)}`;
     let slug = base;
-    for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, MAX_SLUG - String(n).length - 1)}-${n}`;
+    // Cut the base so the suffix fits in 80 characters, never leaving a doubled hyphen ("…-high-quality--2").
+    for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, MAX_SLUG - String(n).length - 1).replace(/-+$/, "")}-${n}`;
     taken.add(slug);
     slugs.set(p.id, slug);
     grown.push({ slug, key: p.key, fingerprint: p.fingerprint.slice(0, FINGERPRINT_CHARS) });
