@@ -50,7 +50,6 @@ interface Run {
   wall: number;
   peakBytes: number;
   stages: Record<string, { seconds: number; peakBytes?: number }>;
-  samples: [number, number][];
   counts: Record<string, number>;
 }
 
@@ -71,7 +70,7 @@ async function runBuild(dumps: string, out: string): Promise<Run> {
     const inside = samples.filter(([at]) => at >= start && at <= end).map(([, b]) => b);
     if (stages[name]) stages[name].peakBytes = inside.length ? Math.max(...inside) : undefined;
   }
-  return { wall, peakBytes: Math.max(0, ...samples.map(([, b]) => b)), stages, samples: [], counts: t.counts };
+  return { wall, peakBytes: Math.max(0, ...samples.map(([, b]) => b)), stages, counts: t.counts };
 }
 
 function dirSize(dir: string): { bytes: number; files: number } {
