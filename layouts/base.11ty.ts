@@ -34,7 +34,23 @@ function clip(s: string, max: number): string {
   return `${cut.slice(0, cut.lastIndexOf(" ") > max / 2 ? cut.lastIndexOf(" ") : cut.length).replace(/[\s,;:.]+$/, "")}…`;
 }
 
-export function render(data: BaseData): string {
+export function render(page: BaseData): string {
+  // Paper pages carry their facts in `paper.data` (content/papers/papers.11ty.ts sets no computed data).
+  const p = page.paper?.data;
+  // Named fields only: Eleventy's data object is a proxy, and copying all of it costs per page.
+  const data: BaseData = {
+    content: page.content,
+    title: p ? p.title : page.title,
+    description: p ? p.description : page.description,
+    hasMath: p ? p.hasMath : page.hasMath,
+    section: page.section,
+    page: page.page,
+    scripts: page.scripts,
+    build: page.build,
+    paper: page.paper,
+    chunk: page.chunk,
+    noindex: page.noindex,
+  };
   const title = data.title && data.title !== SITE_NAME ? `${data.title} · ${SITE_NAME}` : SITE_NAME;
   const description = clip(data.description ?? "A catalogue of research papers from Hugging Face Daily Papers, searchable offline.", 300);
   const nav = (href: string, label: string, section: string) =>

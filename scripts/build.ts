@@ -2,27 +2,17 @@
 import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import * as pagefind from "pagefind";
-import { ingest } from "./ingest.ts";
-import { formatReport } from "./report.ts";
-import { swapIn, writeJson, reuseSearchIndex, searchInputsHash, stampSearchIndex } from "./io.ts";
-import { catalogue, pageData } from "./stages/write.ts";
-import { card } from "./eleventy/indexes.ts";
+import { ingestForBuild } from "./ingest-process.ts";
+import { swapIn, writeJson } from "./io.ts";
+import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { renderSite } from "./render.ts";
 import { readCache, reuseUnchanged, templateVersion, writeCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-/** Search indexer settings; with the Pagefind version they decide whether a previous index can be reused. */
-const PAGEFIND_SETTINGS = {
-  version: (JSON.parse(readFileSync(path.join(root, "node_modules/pagefind/package.json"), "utf8")) as { version: string }).version,
-  forceLanguage: "en",
-  excludeSelectors: [".katex"],
-};
 
 export interface BuildOptions {
   dumps: string;
@@ -33,8 +23,10 @@ export interface BuildOptions {
   log: (line: string) => void;
   /** Eleventy input folder (templates); default the project's `content/`. For tests. */
   content?: string;
-  /** Worker processes for Eleventy; default one per core. */
+  /** Worker processes for Eleventy and Pagefind; default one per core. */
   workers?: number;
+  /** Most paper pages per search bundle (default SEARCH_SHARD; tests use small shards to get several bundles). */
+  searchShard?: number;
 }
 
 export interface BuildResult {
@@ -72,35 +64,35 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const base = normaliseBase(opts.base);
   const out = path.resolve(opts.out);
   const staging = `${out}.staging-${process.pid}`;
-  // Ingest and Eleventy in their own function: the whole catalogue in memory is garbage before Pagefind starts.
-  const first = await ingestAndRender(opts, base, out, staging, run);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-build-"));
+  try {
+    return await buildIn(opts, base, out, staging, tmp, run);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function buildIn(opts: BuildOptions, base: string, out: string, staging: string, tmp: string, run: Run): Promise<BuildResult> {
+  const first = await ingestAndRender(opts, base, out, staging, tmp, run);
   if (!first.ok) return { ok: false, report: first.report, timings: run.timings, marks: run.marks, counts: run.counts, papersDir: first.papersDir };
   try {
     const t2 = performance.now();
     const m2 = Date.now();
-    run.progress.stage("pagefind: indexing every paper page");
-    let pages: number | "unchanged";
-    // Determinism: Pagefind's filter/meta files vary between runs, so an index built from the same pages is reused.
-    const inputs = searchInputsHash(staging, PAGEFIND_SETTINGS);
-    if (reuseSearchIndex(path.join(out, "pagefind"), path.join(staging, "pagefind"), inputs)) pages = "unchanged";
-    else {
-      try {
-        const { index, errors } = await pagefind.createIndex({ forceLanguage: PAGEFIND_SETTINGS.forceLanguage, excludeSelectors: PAGEFIND_SETTINGS.excludeSelectors });
-        if (!index) throw new Error(`Pagefind: ${errors.join("; ")}`);
-        const added = await index.addDirectory({ path: staging });
-        if (added.errors.length) throw new Error(`Pagefind: ${added.errors.join("; ")}`);
-        const written = await index.writeFiles({ outputPath: path.join(staging, "pagefind") });
-        if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join("; ")}`);
-        pages = added.page_count;
-      } finally {
-        // Also on failure: a Pagefind process left running keeps Node alive.
-        await pagefind.close();
-      }
-      stampSearchIndex(path.join(staging, "pagefind"), inputs);
-    }
+    run.progress.stage("pagefind: indexing the paper pages");
+    const search = await buildSearchIndex({
+      site: staging,
+      previous: out,
+      pages: new Map(Object.entries(first.cache.pages)),
+      templates: first.cache.version,
+      shardSize: opts.searchShard,
+      workers: opts.workers,
+      onShardDone: (done, total, papers) => run.progress.count(done, total, papers, "search shards"),
+    });
     run.timings.pagefind = performance.now() - t2;
     run.marks.pagefind = [m2, Date.now()];
-    opts.log(pages === "unchanged" ? "Search index: pages unchanged, previous index kept" : `Search index: ${pages} pages`);
+    run.counts.searchShards = search.shards;
+    run.counts.searchShardsReused = search.reused;
+    opts.log(`Search index: ${search.pages} pages in ${search.shards} ${search.shards === 1 ? "bundle" : "bundles"}${search.reused ? ` (${search.reused} unchanged, kept)` : ""}`);
     swapIn(staging, out);
     writeCache(first.cacheFile, first.cache);
   } catch (e) {
@@ -120,22 +112,21 @@ interface Run {
 }
 
 /** Ingest, then Eleventy into `staging` (plus catalogue.json); removes `staging` if anything fails. */
-async function ingestAndRender(opts: BuildOptions, base: string, out: string, staging: string, run: Run) {
+async function ingestAndRender(opts: BuildOptions, base: string, out: string, staging: string, tmp: string, run: Run) {
   const { papersDir, state } = locations(opts.dumps);
   const content = path.resolve(opts.content ?? path.join(root, "content"));
   const taxonomyFile = path.join(root, "content/taxonomy.yaml");
   const t0 = performance.now();
   const m0 = Date.now();
   run.progress.stage("ingest");
-  const ingested = await ingest({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
+  const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
   Object.assign(run.timings, ingested.timings);
   run.timings.ingest = performance.now() - t0;
   run.marks.ingest = [m0, Date.now()];
-  const s = ingested.state;
-  const report = formatReport(s, ingested.written);
+  const report = ingested.report;
   opts.log(report);
-  if (opts.strict && (s.warnings.length || s.rejected.length)) {
-    opts.log(`--strict: ${s.warnings.length} warnings and ${s.rejected.length} rejected entries: site not built, ${opts.out} left as it was.`);
+  if (opts.strict && (ingested.warnings || ingested.rejected)) {
+    opts.log(`--strict: ${ingested.warnings} warnings and ${ingested.rejected} rejected entries: site not built, ${opts.out} left as it was.`);
     return { ok: false as const, report, papersDir };
   }
 
@@ -144,7 +135,6 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   try {
     const t1 = performance.now();
     const m1 = Date.now();
-    const byId = new Map(s.papers.map((p) => [p.id, p]));
     const cacheFile = path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
     const cache = {
       version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
@@ -157,9 +147,9 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
       content,
       papersDir,
       taxonomyFile,
-      build: { base, url: opts.url ?? null },
+      build: { base, url: opts.url ?? null, searchBundles: searchBundles(ingested.papers, opts.searchShard) },
       files: plan.render,
-      cards: s.papers.map((p) => card(pageData(p, byId))),
+      cardsFile: ingested.cardsFile,
       workers: opts.workers,
       onJobDone: (done, total, papers) => run.progress.count(done, total, papers),
     });
@@ -167,7 +157,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     run.counts.pagesRendered = plan.render.length;
     run.counts.pagesReused = plan.reused;
     run.marks.eleventy = [m1, Date.now()];
-    writeJson(path.join(staging, "catalogue.json"), catalogue(s));
+    copyFileSync(ingested.catalogueFile, path.join(staging, "catalogue.json"));
     return { ok: true as const, report, papersDir, cache, cacheFile };
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });

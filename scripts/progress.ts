@@ -22,12 +22,12 @@ export class Progress {
     if (this.tty) this.log(`  ${text}`);
   }
 
-  /** One Eleventy run finished: `done` of `total` runs, `papers` paper pages in it. */
-  count(done: number, total: number, papers: number): void {
+  /** One run (Eleventy run, search shard) finished: `done` of `total`, `papers` paper pages in it. */
+  count(done: number, total: number, papers: number, unit = "runs"): void {
     if (!this.tty) return;
     this.papers += papers;
     if (!this.bar) {
-      this.bar = new cliProgress.SingleBar({ format: "  {bar} {value}/{total} runs | {papers} paper pages | {rate} pages/s", hideCursor: true }, cliProgress.Presets.shades_classic);
+      this.bar = new cliProgress.SingleBar({ format: `  {bar} {value}/{total} ${unit} | {papers} paper pages | {rate} pages/s`, hideCursor: true }, cliProgress.Presets.shades_classic);
       this.bar.start(total, 0, { papers: 0, rate: 0 });
     }
     const seconds = (Date.now() - this.started) / 1000;

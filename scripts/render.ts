@@ -5,12 +5,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RenderJob } from "./eleventy/data.ts";
-import type { PaperCard } from "./eleventy/indexes.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Papers per Eleventy run: small enough that Eleventy's cost per page stays flat, large enough to amortise start-up. */
-export const SHARD_SIZE = 5000;
+/**
+ * Papers per Eleventy run: large enough to amortise a run's start-up (about 2 s of loading Eleventy and compiling the
+ * templates), small enough that a run stays under about 1 GB of memory. Eleventy's cost per page is flat at this size.
+ */
+export const SHARD_SIZE = 10000;
 
 export interface RenderPlan {
   out: string;
@@ -21,8 +23,8 @@ export interface RenderPlan {
   build: RenderJob["build"];
   /** Paper page files to render (a subset on incremental builds). */
   files: string[];
-  /** Every paper's card, for the index pages. */
-  cards: PaperCard[];
+  /** JSON file of every paper's card, for the index pages. */
+  cardsFile: string;
   workers?: number;
   onJobDone?: (done: number, total: number, papers: number) => void;
 }
@@ -30,11 +32,14 @@ export interface RenderPlan {
 export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-render-"));
   try {
-    const cardsFile = path.join(tmp, "cards.json");
-    writeFileSync(cardsFile, JSON.stringify(plan.cards));
+    const cardsFile = plan.cardsFile;
     const base = { out: plan.out, content: plan.content, papersDir: plan.papersDir, taxonomyFile: plan.taxonomyFile, build: plan.build };
     const jobs: RenderJob[] = [{ ...base, part: "indexes", cardsFile }];
-    for (let i = 0; i < plan.files.length; i += SHARD_SIZE) jobs.push({ ...base, part: "papers", files: plan.files.slice(i, i + SHARD_SIZE) });
+    const workers = Math.max(1, plan.workers ?? os.availableParallelism());
+    // Equal shards, at least one per worker once there is enough work to share.
+    const shards = Math.max(Math.ceil(plan.files.length / SHARD_SIZE), plan.files.length >= 2000 ? workers : 1);
+    const size = Math.ceil(plan.files.length / shards);
+    for (let i = 0; i < plan.files.length; i += size) jobs.push({ ...base, part: "papers", files: plan.files.slice(i, i + size) });
     const jobFiles = jobs.map((job, i) => {
       const f = path.join(tmp, `job-${i}.json`);
       writeFileSync(f, JSON.stringify(job));
@@ -43,11 +48,11 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
     let next = 0;
     let done = 0;
     let failure: unknown = null;
-    const workers = Math.max(1, Math.min(plan.workers ?? os.availableParallelism(), jobs.length));
+    const running = Math.min(workers, jobs.length);
     // After a failure no new run starts, and the caller hears of it only once every running worker has stopped
     // writing into the output folder.
     await Promise.allSettled(
-      Array.from({ length: workers }, async () => {
+      Array.from({ length: running }, async () => {
         while (next < jobs.length && failure === null) {
           const i = next++;
           try {

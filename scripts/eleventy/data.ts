@@ -7,6 +7,7 @@ import { readPages } from "../io.ts";
 import { validateTaxonomy, type Taxonomy } from "../stages/classify.ts";
 import type { PaperPageData } from "../stages/write.ts";
 import { card, catalogueIndex, type PaperCard } from "./indexes.ts";
+import type { BuildSettings } from "./publish.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -28,7 +29,7 @@ export interface RenderJob {
   /** For `indexes`: a JSON file holding every paper's card (default: read from the pages). */
   cardsFile?: string;
   taxonomyFile: string;
-  build: { base: string; url: string | null };
+  build: BuildSettings;
 }
 
 export function readJob(): RenderJob {

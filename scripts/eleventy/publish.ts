@@ -16,6 +16,8 @@ import type { Chunk, PaperCard } from "./indexes.ts";
 export interface BuildSettings {
   base: string;
   url: string | null;
+  /** Site paths of the search bundles (scripts/search-index.ts); the search page merges them. */
+  searchBundles?: string[];
 }
 
 export const SITE_NAME = "Paper Catalogue";

@@ -1,0 +1,87 @@
+// Runs the ingest for the build and hands back only what the later stages need; large catalogues ingest in a child
+// process, so the memory of the whole catalogue goes back to the system before Eleventy and Pagefind start.
+import { spawn } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ingest, type IngestOptions } from "./ingest.ts";
+import { formatReport } from "./report.ts";
+import { catalogue, pageData } from "./stages/write.ts";
+import { card } from "./eleventy/indexes.ts";
+
+/** Below this many bytes of dumps, the ingest runs in the build's own process (start-up would cost more than it saves). */
+export const CHILD_ABOVE_BYTES = 4 * 1024 * 1024;
+
+export interface IngestSummary {
+  report: string;
+  warnings: number;
+  rejected: number;
+  papers: number;
+  timings: Record<string, number>;
+  /** File name → content hash of every paper page, in order. */
+  pageHashes: [string, string][];
+  /** Where every paper's card (for the index pages) and the catalogue.json text were written. */
+  cardsFile: string;
+  catalogueFile: string;
+}
+
+/**
+ * Ingests the dumps; writes the cards and catalogue.json into `tmp`. `onStage` hears each stage's name and time as it
+ * ends (also from the child process, through its standard output).
+ */
+export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<IngestSummary> {
+  if (dumpBytes(opts.dumps) < CHILD_ABOVE_BYTES) return ingestAndSummarise(opts, tmp, onStage);
+  const summaryFile = path.join(tmp, "ingest.json");
+  const self = fileURLToPath(import.meta.url);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", self, JSON.stringify(opts), tmp, summaryFile], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    let pending = "";
+    child.stdout.on("data", (d: Buffer) => {
+      pending += d.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const l of lines) {
+        const m = /^stage (\S+) ([\d.]+)$/.exec(l);
+        if (m) onStage(m[1], Number(m[2]));
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`ingest failed (exit ${code}):\n${err.trim().split("\n").slice(-15).join("\n")}`))));
+  });
+  return JSON.parse(readFileSync(summaryFile, "utf8")) as IngestSummary;
+}
+
+async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<IngestSummary> {
+  const ingested = await ingest(opts, onStage);
+  const s = ingested.state;
+  const byId = new Map(s.papers.map((p) => [p.id, p]));
+  const cardsFile = path.join(tmp, "cards.json");
+  const catalogueFile = path.join(tmp, "catalogue.json");
+  writeFileSync(cardsFile, JSON.stringify(s.papers.map((p) => card(pageData(p, byId)))));
+  writeFileSync(catalogueFile, JSON.stringify(catalogue(s), null, 1) + "\n");
+  return {
+    report: formatReport(s, ingested.written),
+    warnings: s.warnings.length,
+    rejected: s.rejected.length,
+    papers: s.papers.length,
+    timings: ingested.timings,
+    pageHashes: [...ingested.pageHashes],
+    cardsFile,
+    catalogueFile,
+  };
+}
+
+function dumpBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isFile()) n += statSync(path.join(dir, e.name)).size;
+  return n;
+}
+
+// Child process: argv = options (JSON), temporary folder, summary file.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [opts, tmp, summaryFile] = process.argv.slice(2);
+  const summary = await ingestAndSummarise(JSON.parse(opts) as IngestOptions, tmp, (name, ms) => console.log(`stage ${name} ${ms.toFixed(1)}`));
+  writeFileSync(summaryFile, JSON.stringify(summary));
+}

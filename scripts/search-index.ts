@@ -1,0 +1,152 @@
+// Search index: Pagefind over the paper pages, in shards of at most SEARCH_SHARD pages, each its own bundle, two at a time.
+//
+// Why shards: one Pagefind run over 100,000 pages needs about 10 GB of memory and one core for minutes. Shards bound the
+// memory per run, use both cores, and let a rebuild keep every shard whose pages did not change. The browser merges the
+// bundles with Pagefind's mergeIndex (layouts/assets/search.js). A catalogue of up to SEARCH_SHARD papers has one bundle.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Most paper pages in one search bundle (about 1.5 GB of memory for Pagefind at this size). */
+export const SEARCH_SHARD = 15000;
+
+/** Pagefind settings; with Pagefind's version they decide whether a previous shard can be kept. */
+export const PAGEFIND_SETTINGS = {
+  version: (JSON.parse(readFileSync(path.join(root, "node_modules/pagefind/package.json"), "utf8")) as { version: string }).version,
+  forceLanguage: "en",
+  excludeSelectors: ".katex",
+};
+
+const STAMP = "index-inputs.sha256";
+
+/** Site-relative folder of bundle `i`: the first is Pagefind's usual `pagefind/`; the others sit beside it (mergeIndex skips paths inside the primary's). */
+export const bundleDir = (i: number) => (i === 0 ? "pagefind" : `pagefind-${i}`);
+
+/** The bundles of a catalogue of `papers` papers, as site paths (`/pagefind/`, `/pagefind-1/`, …). */
+export function searchBundles(papers: number, shardSize = SEARCH_SHARD): string[] {
+  return Array.from({ length: Math.max(1, Math.ceil(papers / shardSize)) }, (_, i) => `/${bundleDir(i)}/`);
+}
+
+/** Which shard a page belongs to: a hash of its file name, so a page stays in its shard while the shard count stays. */
+export function shardOf(file: string, shards: number): number {
+  return createHash("sha256").update(file).digest().readUInt32BE(0) % shards;
+}
+
+export interface SearchIndexPlan {
+  /** Site being built (paper pages in papers/<slug>/index.html). */
+  site: string;
+  /** The site this build replaces (shards whose pages are unchanged are copied from it), if any. */
+  previous?: string;
+  /** Paper page file (`<slug>.md`) → hash of everything its HTML is made from. */
+  pages: Map<string, string>;
+  /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
+  templates: string;
+  /** Most pages per bundle (tests use small shards). */
+  shardSize?: number;
+  workers?: number;
+  onShardDone?: (done: number, total: number, papers: number) => void;
+}
+
+export interface SearchIndexResult {
+  shards: number;
+  indexed: number;
+  reused: number;
+  pages: number;
+}
+
+export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchIndexResult> {
+  const count = searchBundles(plan.pages.size, plan.shardSize).length;
+  const members: string[][] = Array.from({ length: count }, () => []);
+  for (const file of [...plan.pages.keys()].sort()) members[shardOf(file, count)].push(file);
+  const keys = members.map((files) => {
+    const h = createHash("sha256").update(JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates, count }) + "\n");
+    for (const f of files) h.update(`${f}\t${plan.pages.get(f)}\n`);
+    return h.digest("hex");
+  });
+  const todo: number[] = [];
+  let reused = 0;
+  for (let i = 0; i < count; i++) {
+    const dest = path.join(plan.site, bundleDir(i));
+    // Determinism: Pagefind writes some files in a different order each run (Pagefind issue #638), so a shard whose
+    // pages are unchanged keeps the previous bundle rather than being rebuilt.
+    const prev = plan.previous && path.join(plan.previous, bundleDir(i));
+    if (prev && readStamp(prev) === keys[i]) {
+      linkTree(prev, dest);
+      reused++;
+    } else todo.push(i);
+  }
+  let next = 0;
+  let done = reused;
+  let failure: unknown = null;
+  const workers = Math.max(1, Math.min(plan.workers ?? os.availableParallelism(), todo.length));
+  await Promise.allSettled(
+    Array.from({ length: workers }, async () => {
+      while (next < todo.length && failure === null) {
+        const i = todo[next++];
+        try {
+          await indexShard(plan.site, i, members[i]);
+          writeFileSync(path.join(plan.site, bundleDir(i), STAMP), keys[i] + "\n");
+        } catch (e) {
+          failure ??= e;
+          return;
+        }
+        plan.onShardDone?.(++done, count, members[i].length);
+      }
+    }),
+  );
+  if (failure !== null) throw failure;
+  return { shards: count, indexed: todo.length, reused, pages: plan.pages.size };
+}
+
+function readStamp(bundle: string): string | null {
+  try {
+    return readFileSync(path.join(bundle, STAMP), "utf8").trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Hard-links every file of `from` into `to` (same file system: the staging folder sits beside the output). */
+function linkTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    if (e.isDirectory()) linkTree(path.join(from, e.name), path.join(to, e.name));
+    else linkSync(path.join(from, e.name), path.join(to, e.name));
+  }
+}
+
+/** One Pagefind run (its own process) over the shard's pages, hard-linked into a folder of their own. */
+async function indexShard(site: string, i: number, files: string[]): Promise<void> {
+  const shardSite = path.join(site, `.search-shard-${i}`);
+  rmSync(shardSite, { recursive: true, force: true });
+  try {
+    for (const f of files) {
+      const slug = f.replace(/\.md$/, "");
+      mkdirSync(path.join(shardSite, "papers", slug), { recursive: true });
+      linkSync(path.join(site, "papers", slug, "index.html"), path.join(shardSite, "papers", slug, "index.html"));
+    }
+    const out = path.join(site, bundleDir(i));
+    rmSync(out, { recursive: true, force: true });
+    const args = ["--site", shardSite, "--output-path", out, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
+    await run(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
+    if (!existsSync(path.join(out, "pagefind-entry.json"))) throw new Error(`Pagefind wrote no index for search shard ${i}`);
+  } finally {
+    rmSync(shardSite, { recursive: true, force: true });
+  }
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    child.stdout.on("data", (d: Buffer) => (log += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (log += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`Pagefind failed (exit ${code}):\n${log.trim().split("\n").slice(-15).join("\n")}`))));
+  });
+}

@@ -1,0 +1,68 @@
+// Search bundles: a catalogue larger than one shard is indexed as several Pagefind bundles that together hold every
+// paper page once, and a rebuild keeps the bundles whose pages did not change.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { build, root } from "../scripts/build.ts";
+import { searchBundles, shardOf } from "../scripts/search-index.ts";
+import { removeBuildCache } from "./helpers/cache.ts";
+
+/** URLs of the pages in one Pagefind bundle (from its fragments). */
+function bundleUrls(bundle: string): string[] {
+  return readdirSync(path.join(bundle, "fragment")).map((f) => {
+    const json = gunzipSync(readFileSync(path.join(bundle, "fragment", f))).toString("utf8");
+    // Fragments are "pagefind_dcd" + JSON.
+    return (JSON.parse(json.slice(json.indexOf("{"))) as { url: string }).url;
+  });
+}
+
+test("a catalogue of one shard or less has one bundle at /pagefind/; larger ones get one bundle per shard", () => {
+  assert.deepEqual(searchBundles(440), ["/pagefind/"]);
+  assert.deepEqual(searchBundles(15000), ["/pagefind/"]);
+  assert.deepEqual(searchBundles(15001), ["/pagefind/", "/pagefind-1/"]);
+  assert.deepEqual(searchBundles(440, 150), ["/pagefind/", "/pagefind-1/", "/pagefind-2/"]);
+});
+
+test("a page's shard depends only on its file name and the shard count", () => {
+  const files = Array.from({ length: 300 }, (_, i) => `paper-${i}.md`);
+  const counts = [0, 0, 0];
+  for (const f of files) {
+    assert.equal(shardOf(f, 3), shardOf(f, 3));
+    counts[shardOf(f, 3)]++;
+  }
+  // Spread over every shard, none far from a third.
+  for (const c of counts) assert.ok(c > 60 && c < 140, `shard sizes ${counts}`);
+});
+
+test("the bundled dumps in shards of 150: three bundles hold every paper page exactly once; a rebuild keeps them all", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "search-shards-"));
+  const dumps = path.join(dir, "dumps");
+  cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
+  try {
+    const out = path.join(dir, "site");
+    const first = await build({ dumps, out, base: "/", strict: false, log: () => {}, searchShard: 150 });
+    assert.equal(first.counts.searchShards, 3);
+    const urls = ["pagefind", "pagefind-1", "pagefind-2"].flatMap((b) => bundleUrls(path.join(out, b)));
+    const papers = readdirSync(path.join(out, "papers")).map((slug) => `/papers/${slug}/`);
+    assert.equal(urls.length, 440);
+    assert.deepEqual([...urls].sort(), papers.sort());
+    assert.ok(!readdirSync(out).some((f) => f.startsWith(".search-shard")), "shard folders removed");
+
+    const again = await build({ dumps, out, base: "/", strict: false, log: () => {}, searchShard: 150 });
+    assert.equal(again.counts.searchShardsReused, 3);
+
+    // A new paper rebuilds at least the bundle it lands in; every page is still indexed once.
+    writeFileSync(path.join(dumps, "zz_new.txt"), "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\nSubscribeA Completely New Paper About Shard Reuse\nWe study how search bundles are kept between builds of a catalogue.\n");
+    const third = await build({ dumps, out, base: "/", strict: false, log: () => {}, searchShard: 150 });
+    assert.equal(third.counts.searchShards, 3);
+    assert.ok(third.counts.searchShardsReused <= 2, `kept ${third.counts.searchShardsReused}`);
+    const all = ["pagefind", "pagefind-1", "pagefind-2"].flatMap((b) => bundleUrls(path.join(out, b)));
+    assert.equal(all.length, 441);
+  } finally {
+    removeBuildCache(dumps);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
