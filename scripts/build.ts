@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { ingestForBuild } from "./ingest-process.ts";
 import { swapIn, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
+import { finishSearchPage } from "./search-page.ts";
 import { renderSite } from "./render.ts";
 import { readCache, reuseUnchanged, templateVersion, writeCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
@@ -93,6 +94,7 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     run.counts.searchShards = search.shards;
     run.counts.searchShardsReused = search.reused;
     opts.log(`Search index: ${search.pages} pages in ${search.shards} ${search.shards === 1 ? "bundle" : "bundles"}${search.reused ? ` (${search.reused} unchanged, kept)` : ""}`);
+    await finishSearchPage(staging);
     swapIn(staging, out);
     writeCache(first.cacheFile, first.cache);
   } catch (e) {
@@ -142,7 +144,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     };
     const plan = reuseUnchanged(readCache(cacheFile), cache, out, staging);
     run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.reused ? `, ${plan.reused} unchanged` : ""}, and the index pages`);
-    await renderSite({
+    const rendered = await renderSite({
       out: staging,
       content,
       papersDir,
@@ -154,6 +156,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
       onJobDone: (done, total, papers) => run.progress.count(done, total, papers),
     });
     run.timings.eleventy = performance.now() - t1;
+    run.timings.eleventyIndexes = rendered.indexesMs;
     run.counts.pagesRendered = plan.render.length;
     run.counts.pagesReused = plan.reused;
     run.marks.eleventy = [m1, Date.now()];

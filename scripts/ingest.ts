@@ -1,11 +1,19 @@
 // Ingest: reads the dumps and curator files, runs the pipeline, writes one Markdown page per paper and the registry.
 import path from "node:path";
-import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { readDumps, readRegistry, readYaml, syncPages, writeRegistry } from "./io.ts";
 import { initialState, runPipeline, type State } from "./pipeline.ts";
 import { validateTaxonomy } from "./stages/classify.ts";
-import { pages } from "./stages/write.ts";
+import { pageOutputs } from "./stages/write.ts";
+import type { CleanText } from "./types.ts";
+import type { KnownTokens } from "./stages/related.ts";
+import { cacheDir, codeVersion, IngestCache } from "./ingest-cache.ts";
+import { warmUp } from "./parallel.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** Characters of dumps (~7,000 papers) from which worker threads are started before they are needed. */
+const WARM_UP_FROM = 8_000_000;
 
 export interface IngestOptions {
   /** Folder of dump files. */
@@ -16,6 +24,11 @@ export interface IngestOptions {
   state: string;
   /** Taxonomy file. */
   taxonomy: string;
+  /**
+   * Folder of the cache kept between builds (ingest-cache.ts); default: one per dumps folder under
+   * node_modules/.cache/paper-catalogue/ingest/. null: no cache (same output, every result computed).
+   */
+  cache?: string | null;
 }
 
 export interface IngestResult {
@@ -26,10 +39,19 @@ export interface IngestResult {
   pageHashes: Map<string, string>;
 }
 
+/** What each cache table's results depend on, besides its keys: the ingest's code, the libraries, the taxonomy. */
+function versions(taxonomy: string): Record<string, string> {
+  const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
+  const version = codeVersion(code);
+  return { text: version, tokens: version, pages: version, topics: codeVersion([...code, taxonomy]) };
+}
+
 export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): Promise<IngestResult> {
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const { dumps, warnings } = readDumps(opts.dumps);
+  // A large catalogue will want worker threads (the related stage always does): they load meanwhile.
+  if (dumps.reduce((n, d) => n + d.text.length, 0) >= WARM_UP_FROM) warmUp();
   const registryFile = path.join(opts.state, "permalinks.json");
   const overridesFile = path.join(opts.state, "overrides.yaml");
   const state0 = initialState({
@@ -40,17 +62,24 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
   });
   timings.read = performance.now() - t0;
-  const state = await runPipeline(state0, (name, ms) => {
-    timings[name] = ms;
-    onStage?.(name, ms);
-  });
+  const tc = performance.now();
+  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? cacheDir(path.join(root, "node_modules/.cache/paper-catalogue/ingest"), opts.dumps), versions(opts.taxonomy));
+  const known = cache && { text: cache.table<CleanText>("text"), topics: cache.table<string[]>("topics"), tokens: cache.table<KnownTokens>("tokens") };
+  timings.cache = performance.now() - tc;
+  const state = await runPipeline(
+    state0,
+    (name, ms) => {
+      timings[name] = ms;
+      onStage?.(name, ms);
+    },
+    known,
+  );
   const t1 = performance.now();
-  const texts = await pages(state.papers);
-  const written = syncPages(opts.papersDir, texts);
+  const { records, ...written } = syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"));
   writeRegistry(registryFile, state.registry);
+  cache?.save(opts.dumps, opts.papersDir, records);
   timings.write = performance.now() - t1;
-  const pageHashes = new Map([...texts].map(([file, text]) => [file, createHash("sha256").update(text).digest("hex").slice(0, 20)]));
-  return { state, timings, written, pageHashes };
+  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])) };
 }
 
 /** Line number of each top-level key of a YAML mapping, for messages about overrides. */

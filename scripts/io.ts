@@ -1,16 +1,19 @@
 // All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import path from "node:path";
 import iconv from "iconv-lite";
 import yaml from "js-yaml";
 import type { Warning } from "./types.ts";
 import { readFrontMatter } from "./frontmatter.ts";
 import type { RegistryEntry } from "./stages/permalinks.ts";
+import type { Memo, PageRecord } from "./ingest-cache.ts";
 
 export interface DumpFile {
   file: string;
   text: string;
+  /** Hash of the file's bytes (cache keys of what is read from it); absent for text that did not come from a file. */
+  hash?: string;
 }
 
 /** Reads every regular file in the dumps folder (sorted by name), decoding UTF-8 (with or without BOM), UTF-16 or Windows-1252. */
@@ -21,9 +24,10 @@ export function readDumps(dir: string): { dumps: DumpFile[]; warnings: Warning[]
   for (const file of readdirSync(dir).sort()) {
     const full = path.join(dir, file);
     if (file.startsWith(".") || !statSync(full).isFile()) continue;
-    const decoded = decodeDump(file, readFileSync(full));
+    const bytes = readFileSync(full);
+    const decoded = decodeDump(file, bytes);
     warnings.push(...decoded.warnings);
-    if (decoded.text !== null) dumps.push({ file, text: decoded.text });
+    if (decoded.text !== null) dumps.push({ file, text: decoded.text, hash: hash("sha256", bytes, "base64url").slice(0, 22) });
   }
   return { dumps, warnings };
 }
@@ -39,7 +43,11 @@ export function decodeDump(file: string, bytes: Buffer): { text: string | null; 
   const notes: Warning[] = bom ? [{ file, line: 1, message: "UTF-8 byte order mark removed" }] : [];
   const crlf = body.indexOf("\r\n");
   if (crlf !== -1) notes.push({ file, line: body.subarray(0, crlf).toString("latin1").split("\n").length, message: "Windows line endings (CRLF) read as plain line ends" });
-  const controls = body.reduce((n, b) => n + (b === 0 || (b < 32 && b !== 9 && b !== 10 && b !== 13) ? 1 : 0), 0);
+  let controls = 0;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i];
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) controls++;
+  }
   // A text file with a stray control byte or two is kept (they are removed below); many of them, or NUL runs, mean binary.
   if (controls > Math.max(2, body.length / 100)) {
     return { text: null, warnings: [{ file, line: 0, message: `binary file (${controls} control bytes): skipped, no papers read` }] };
@@ -129,23 +137,60 @@ export function writeIfChanged(file: string, text: string): boolean {
   return true;
 }
 
-/** Writes the given pages (name → text) into `dir` and removes `.md` files there that are no longer produced. */
-export function syncPages(dir: string, pages: Map<string, string>): { written: number; unchanged: number; removed: number } {
+/** Content hash of a page text (the render cache compares these). */
+export function pageHash(text: string): string {
+  return hash("sha256", text, "hex").slice(0, 20);
+}
+
+/** A page to write: file name, text (made on demand) and, when known, a fingerprint that determines the text. */
+export interface PageToWrite {
+  file: string;
+  text: () => string;
+  fingerprint: string | null;
+}
+
+/**
+ * Writes pages into `dir` and removes `.md` files there that are no longer produced. A page whose fingerprint's text
+ * hash is known (`known`) and whose file is as `previous` recorded it (that hash, size and modification time) is left
+ * alone: its text is not even made. Otherwise the file's bytes are compared, so unchanged pages keep their mtime either
+ * way. Returns the counts and a record of every page, in the order given.
+ */
+export function syncPages(dir: string, pages: Iterable<PageToWrite>, previous: Map<string, PageRecord> = new Map(), known?: Memo<string>): { written: number; unchanged: number; removed: number; records: Map<string, PageRecord> } {
   mkdirSync(dir, { recursive: true });
   let written = 0;
   let unchanged = 0;
   let removed = 0;
-  for (const [name, text] of pages) {
-    if (writeIfChanged(path.join(dir, name), text)) written++;
-    else unchanged++;
+  const records = new Map<string, PageRecord>();
+  for (const page of pages) {
+    const file = path.join(dir, page.file);
+    const before = previous.get(page.file);
+    const st = statSync(file, { throwIfNoEntry: false });
+    const knownHash = page.fingerprint === null ? undefined : known?.get(page.fingerprint);
+    if (st && before && knownHash === before.hash && before.size === st.size && before.mtimeMs === st.mtimeMs) {
+      records.set(page.file, before);
+      unchanged++;
+      continue;
+    }
+    const text = page.text();
+    const h = pageHash(text);
+    if (page.fingerprint !== null) known?.set(page.fingerprint, h);
+    if (st && st.size === Buffer.byteLength(text) && readFileSync(file, "utf8") === text) unchanged++;
+    else {
+      // Written in place, not renamed into place: a page cut short by a crash differs from its record, so the next
+      // ingest rewrites it; writing a temporary file and renaming it costs twice as much at 100,000 pages.
+      writeFileSync(file, text);
+      written++;
+    }
+    const now = statSync(file);
+    records.set(page.file, { hash: h, size: now.size, mtimeMs: now.mtimeMs });
   }
   for (const name of readdirSync(dir)) {
-    if (name.endsWith(".md") && !pages.has(name)) {
+    if (name.endsWith(".md") && !records.has(name)) {
       unlinkSync(path.join(dir, name));
       removed++;
     }
   }
-  return { written, unchanged, removed };
+  return { written, unchanged, removed, records };
 }
 
 export function writeJson(file: string, data: unknown): void {

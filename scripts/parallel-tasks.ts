@@ -2,15 +2,18 @@
 import type { CleanText } from "./types.ts";
 import { cleanText } from "./stages/text.ts";
 import { topicsFor, type Taxonomy } from "./stages/classify.ts";
-import { writeFrontMatter } from "./frontmatter.ts";
+import { relateRange, type RangeInput, type RangeOutput } from "./stages/related/range.ts";
+import { tokenize, type DocText, type TokenChunk } from "./stages/related/tfidf.ts";
 
 export const tasks = {
   /** Raw strings → clean text. */
   text: (items: string[]): CleanText[] => items.map(cleanText),
   /** [plain title, plain abstract] pairs → ranked topic ids. */
   topics: (items: [string, string][], taxonomy: Taxonomy): string[][] => topicsFor(items, taxonomy),
-  /** [body, front matter] pairs → page texts. */
-  pages: (items: [string, Record<string, unknown>][]): string[] => items.map(([body, data]) => writeFrontMatter(body, data)),
+  /** Runs of consecutive documents → their terms, numbered within each run (see stages/related/tfidf.ts). */
+  tokens: (items: DocText[][]): TokenChunk[] => items.map(tokenize),
+  /** Document ranges [from, to) → their related lists and terms, on the shared corpus (see stages/related.ts). */
+  related: (items: [number, number][], input: RangeInput): RangeOutput[] => items.map(([from, to]) => relateRange(input, from, to)),
 };
 
 export type TaskName = keyof typeof tasks;

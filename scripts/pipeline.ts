@@ -1,12 +1,13 @@
 // The ingest pipeline, declared in one place: parse → merge → clean text → permalinks → classify → relate → overrides.
-import type { Entry, Paper, Rejected, Warning } from "./types.ts";
+import type { CleanText, Entry, Paper, Rejected, Warning } from "./types.ts";
 import type { DumpFile } from "./io.ts";
+import type { Memo } from "./ingest-cache.ts";
 import { parseDump } from "./stages/parse.ts";
 import { merge, type MergedPaper } from "./stages/merge.ts";
 import { extractLinks } from "./stages/text.ts";
 import { assignSlugs, type RegistryEntry } from "./stages/permalinks.ts";
 import type { Taxonomy } from "./stages/classify.ts";
-import { relate } from "./stages/related.ts";
+import { relateInParallel, type KnownTokens } from "./stages/related.ts";
 import { applyOverrides, type OverridesFile } from "./stages/overrides.ts";
 import { parallelMap } from "./parallel.ts";
 
@@ -24,8 +25,56 @@ export interface State {
   papers: Paper[];
 }
 
+/**
+ * Results of the pure per-paper work that earlier builds computed (see ingest-cache.ts), by key. A key names the dump
+ * (by the hash of its bytes) and line an input was read from, so the result is a function of the key.
+ */
+export interface Known {
+  /** Dump:line:field → clean text of that raw title or abstract. */
+  text: Memo<CleanText>;
+  /** The keys of a paper's raw title and abstract → its topics. */
+  topics: Memo<string[]>;
+  /** Runs of papers tokenised for the related stage (stages/related.ts). */
+  tokens: Memo<KnownTokens>;
+}
+
 /** A stage: plain data in, plain data out. Per-paper work may be spread over worker threads (parallel.ts), hence async. */
-export type Stage = (s: State) => State | Promise<State>;
+export type Stage = (s: State, known: Known | null) => State | Promise<State>;
+
+/** Results for `items` (keyed by `keys`, null for no key): known ones reused, the rest computed together and kept. */
+async function memoised<I, V>(memo: Memo<V> | undefined, keys: (string | null)[], items: I[], compute: (items: I[]) => Promise<V[]>): Promise<V[]> {
+  const out: V[] = new Array(items.length);
+  const missing: number[] = [];
+  items.forEach((_, i) => {
+    const key = keys[i];
+    const v = key === null ? undefined : memo?.get(key);
+    if (v === undefined) missing.push(i);
+    else out[i] = v;
+  });
+  const computed = await compute(missing.map((i) => items[i]));
+  missing.forEach((i, j) => {
+    out[i] = computed[j];
+    const key = keys[i];
+    if (key !== null) memo?.set(key, computed[j]);
+  });
+  return out;
+}
+
+/**
+ * Keys of a merged paper's raw title and abstract: dump hash and line of the first entry that holds that exact text
+ * (any entry holding it gives the same result). Null for dumps read without a hash (in-memory input of tests).
+ */
+function sourceKeys(m: MergedPaper, hashes: Map<string, string>): { title: string | null; abstract: string | null } {
+  const key = (e: Entry | undefined, field: string) => {
+    const h = e && hashes.get(e.source.file);
+    return h ? `${h}:${e.source.line}:${field}` : null;
+  };
+  return { title: key(m.entries.find((e) => e.title === m.rawTitle), "t"), abstract: key(m.entries.find((e) => e.abstract === m.rawAbstract), "a") };
+}
+
+function dumpHashes(s: State): Map<string, string> {
+  return new Map(s.dumps.flatMap((d) => (d.hash ? [[d.file, d.hash] as const] : [])));
+}
 
 function parseStage(s: State): State {
   const perDump: State["perDump"] = [];
@@ -46,8 +95,11 @@ function mergeStage(s: State): State {
   return { ...s, merged: merge(s.entries) };
 }
 
-async function cleanStage(s: State): Promise<State> {
-  const clean = await parallelMap("text", s.merged.flatMap((m) => [m.rawTitle, m.rawAbstract]));
+async function cleanStage(s: State, known: Known | null): Promise<State> {
+  const hashes = dumpHashes(s);
+  const textKeys = s.merged.map((m) => sourceKeys(m, hashes));
+  const keys = textKeys.flatMap((k) => [k.title, k.abstract]);
+  const clean = await memoised(known?.text, keys, s.merged.flatMap((m) => [m.rawTitle, m.rawAbstract]), (raw) => parallelMap("text", raw));
   const papers = s.merged.map(
     (m, i): Paper => ({
       id: m.id,
@@ -64,6 +116,7 @@ async function cleanStage(s: State): Promise<State> {
       keywords: [],
       related: [],
       sources: m.entries.map((e) => e.source),
+      textKeys: textKeys[i],
     }),
   );
   return { ...s, papers };
@@ -78,13 +131,15 @@ function permalinkStage(s: State): State {
   return { ...s, registry, papers: s.papers.map((p) => ({ ...p, slug: slugs.get(p.id)! })) };
 }
 
-async function classifyStage(s: State): Promise<State> {
-  const topics = await parallelMap("topics", s.papers.map((p): [string, string] => [p.title.plain, p.abstract.plain]), s.taxonomy);
+async function classifyStage(s: State, known: Known | null): Promise<State> {
+  const keys = s.papers.map((p) => (p.textKeys?.title && p.textKeys.abstract ? `${p.textKeys.title}|${p.textKeys.abstract}` : null));
+  const texts = s.papers.map((p): [string, string] => [p.title.plain, p.abstract.plain]);
+  const topics = await memoised(known?.topics, keys, texts, (items) => parallelMap("topics", items, s.taxonomy));
   return { ...s, papers: s.papers.map((p, i) => ({ ...p, topics: topics[i] })) };
 }
 
-function relateStage(s: State): State {
-  return { ...s, papers: relate(s.papers) };
+async function relateStage(s: State, known: Known | null): Promise<State> {
+  return { ...s, papers: await relateInParallel(s.papers, { known: known?.tokens }) };
 }
 
 function overridesStage(s: State): State {
@@ -108,12 +163,15 @@ export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy
   return { perDump: [], entries: [], rejected: [], merged: [], papers: [], ...input, warnings: input.warnings ?? [] };
 }
 
-/** Runs every stage; `onStage` receives each stage's name and wall time (for the report and the benchmark). */
-export async function runPipeline(state: State, onStage?: (name: string, ms: number) => void): Promise<State> {
+/**
+ * Runs every stage; `onStage` receives each stage's name and wall time (for the report and the benchmark). `known`:
+ * results of earlier builds to reuse (the output is the same with or without them).
+ */
+export async function runPipeline(state: State, onStage?: (name: string, ms: number) => void, known: Known | null = null): Promise<State> {
   let s = state;
   for (const [name, stage] of stages) {
     const t0 = performance.now();
-    s = await stage(s);
+    s = await stage(s, known);
     onStage?.(name, performance.now() - t0);
   }
   return s;

@@ -29,12 +29,16 @@ export interface RenderPlan {
   onJobDone?: (done: number, total: number, papers: number) => void;
 }
 
-export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
+export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; indexesMs: number }> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-render-"));
   try {
     const cardsFile = plan.cardsFile;
     const base = { out: plan.out, content: plan.content, papersDir: plan.papersDir, taxonomyFile: plan.taxonomyFile, build: plan.build };
-    const jobs: RenderJob[] = [{ ...base, part: "indexes", cardsFile }];
+    // Index pages in two runs (topic pages; the others), started first: they are the longest runs.
+    const jobs: RenderJob[] = [
+      { ...base, part: "indexes", indexes: "topics", cardsFile },
+      { ...base, part: "indexes", indexes: "others", cardsFile },
+    ];
     const workers = Math.max(1, plan.workers ?? os.availableParallelism());
     // Equal shards, at least one per worker once there is enough work to share.
     const shards = Math.max(Math.ceil(plan.files.length / SHARD_SIZE), plan.files.length >= 2000 ? workers : 1);
@@ -48,6 +52,7 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
     let next = 0;
     let done = 0;
     let failure: unknown = null;
+    let indexesMs = 0;
     const running = Math.min(workers, jobs.length);
     // After a failure no new run starts, and the caller hears of it only once every running worker has stopped
     // writing into the output folder.
@@ -55,8 +60,10 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
       Array.from({ length: running }, async () => {
         while (next < jobs.length && failure === null) {
           const i = next++;
+          const t0 = performance.now();
           try {
             await runWorker(jobFiles[i]);
+            if (jobs[i].part === "indexes") indexesMs = Math.max(indexesMs, performance.now() - t0);
           } catch (e) {
             failure ??= e;
             return;
@@ -66,7 +73,7 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number }> {
       }),
     );
     if (failure !== null) throw failure;
-    return { jobs: jobs.length };
+    return { jobs: jobs.length, indexesMs };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

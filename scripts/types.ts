@@ -98,4 +98,9 @@ export interface Paper {
   /** Optional curator fields (from the overrides file). */
   arxiv?: string | null;
   authorNames?: string[];
+  /**
+   * Where the raw title and abstract were read, as cache keys (dump hash:line:field, see pipeline.ts): `title` and
+   * `abstract` are functions of them. Null for text not read from a dump file, or replaced by a curator's override.
+   */
+  textKeys?: { title: string | null; abstract: string | null };
 }

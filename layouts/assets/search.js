@@ -2,6 +2,8 @@
 // The query, filters and sort live in the URL (/search/?q=…&topic=…&year=…&code=1&sort=newest), so a search can be
 // linked and Back/Forward replay it. Result text is inserted with textContent; excerpts keep only Pagefind's <mark>.
 
+import { loadBundles, searchAll } from "./search-bundles.js";
+
 const PAGE_SIZE = 10;
 const SORTS = { newest: { date: "desc" }, upvotes: { upvotes: "desc" } };
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -20,13 +22,31 @@ const needsServer = document.getElementById("search-needs-server");
 /** The site's base path ("/" or e.g. "/catalogue/"): from the layout, else from this script's own URL (<base>assets/search.js). */
 const base = form?.dataset.base || new URL("../", import.meta.url).pathname;
 const HAS_CODE = form?.dataset.hasCode || "has code or project page";
+/** Written into the page once Pagefind has run (scripts/search-page.ts); absent on a page that was not finished. */
+const hints = readHints();
+/** Bundles beyond /pagefind/ (large catalogues are indexed in shards: scripts/search-index.ts), e.g. ["/pagefind-1/"]. */
+const extraBundles = (form?.dataset.bundles ?? "").split(" ").filter(Boolean);
 
 let pagefindPromise = null;
+let extraPromise = null;
 let runCounter = 0;
 let lastKey = null;
 let current = null; // { results, shown, run }
 let typingEntry = false;
 let typingTimer = 0;
+
+function readHints() {
+  const data = form?.dataset;
+  if (!data?.indexTag) return null;
+  const words = (s) => (s ? s.split(" ") : []);
+  const chunkWords = words(data.indexChunks);
+  const filterWords = words(data.indexFilters);
+  const chunks = [];
+  for (let i = 0; i + 2 < chunkWords.length; i += 3) chunks.push(chunkWords.slice(i, i + 3));
+  const filters = {};
+  for (let i = 0; i + 1 < filterWords.length; i += 2) filters[filterWords[i]] = filterWords[i + 1];
+  return { tag: data.indexTag, chunks, filters };
+}
 
 function showNeedsServer(detail) {
   needsServer?.classList.add("is-shown");
@@ -34,16 +54,94 @@ function showNeedsServer(detail) {
   statusEl.textContent = detail ? `Search is unavailable: ${detail}` : "Search is unavailable on a page opened as a file: run npm run serve and open the page from localhost.";
 }
 
+/**
+ * Pagefind's index files are gzip data that Pagefind inflates in JavaScript, tens of ms of main-thread work on a cold
+ * page. Its client skips that for data that arrives inflated (starting with its "pagefind_dcd" signature, as when a
+ * server sends the files with Content-Encoding: gzip), so Pagefind's fetches get bytes the browser inflated natively.
+ */
+function inflateNatively() {
+  if (typeof DecompressionStream !== "function") return;
+  const nativeFetch = window.fetch.bind(window);
+  const site = new URL(base, location.href).href;
+  // Any bundle's files: pagefind/, and pagefind-1/ … for a catalogue indexed in shards (scripts/search-index.ts).
+  const isIndexFile = (url) => url.startsWith(site) && /^pagefind(-\d+)?\/.*\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(url.slice(site.length));
+  window.fetch = async (input, init) => {
+    const response = await nativeFetch(input, init);
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (!response.ok || !isIndexFile(url.origin + url.pathname)) return response;
+    const bytes = await response.arrayBuffer();
+    const head = new Uint8Array(bytes, 0, 2);
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return new Response(bytes, response);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), response);
+  };
+}
+
 function loadPagefind() {
   pagefindPromise ??= (async () => {
     const pagefind = await import(`${base}pagefind/pagefind.js`);
     // No web worker: for an index this size searching on the main thread takes milliseconds, and it saves fetching and
-    // starting pagefind-worker.js (and lets the wasm preloaded by the page be used).
-    await pagefind.options({ baseUrl: base, excerptLength: 24, noWorker: true });
+    // starting pagefind-worker.js (and lets the files preloaded by the page be used, which a worker's fetches are not).
+    // metaCacheTag: Pagefind fetches pagefind-entry.json?ts=<tag> instead of ?ts=<now>, the URL the page preloads.
+    await pagefind.options({ baseUrl: base, excerptLength: 24, noWorker: true, ...(hints?.tag ? { metaCacheTag: hints.tag } : {}) });
     await pagefind.init();
+    const loaded = indexLoaded(pagefind);
+    // Pagefind's search() builds an Intl.Segmenter, and the first one in a page costs tens of ms (V8 loads ICU's locale
+    // list); building one when the page is idle (as it waits for index files) takes that off the first search.
+    if (Intl.Segmenter) (window.requestIdleCallback ?? setTimeout)(() => new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "grapheme" }));
+    await loaded;
     return pagefind;
   })();
   return pagefindPromise;
+}
+
+/** Pagefind's query → index words, as its search() normalises them (lowercase, no punctuation, no diacritics). */
+function indexWords(q) {
+  // The ASCII characters of those punctuation classes; Unicode property classes take milliseconds to compile.
+  const ascii = /^[\x20-\x7e]*$/.test(q);
+  const text = ascii
+    ? q.replace(/[!"#%&'()*,\-./:;?@[\\\]{}]/g, "").toLowerCase()
+    : q.replace(/[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu, "").toLocaleLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** The index chunks Pagefind's wasm asks for a word (request_indexes: the chunk whose range holds it, else by prefix). */
+function chunksFor(word) {
+  const strict = hints.chunks.filter(([from, to]) => word >= from && word <= to);
+  if (strict.length) return strict;
+  const cut = (s, n) => [...s].slice(0, n).join("");
+  const n = [...word].length;
+  return hints.chunks.filter(([from, to]) => cut(word, [...from].length) >= cut(from, n) && cut(word, [...to].length) <= cut(to, n));
+}
+
+/**
+ * Starts downloading the index and filter chunks the page's first search needs, as preloads that Pagefind's own
+ * fetches pick up: they arrive while Pagefind is still starting, instead of one round trip after it.
+ */
+function preloadChunks(state) {
+  if (!hints) return;
+  const files = new Set();
+  for (const word of indexWords(state.q)) for (const [, , hash] of chunksFor(word)) files.add(`index/${hash}.pf_index`);
+  for (const [name, on] of [["topic", state.topic], ["year", state.year], ["code", state.code]]) {
+    if (on && hints.filters[name]) files.add(`filter/${hints.filters[name]}.pf_filter`);
+  }
+  for (const file of files) {
+    const link = document.createElement("link");
+    link.rel = "preload";
+    link.as = "fetch";
+    link.crossOrigin = "anonymous";
+    link.href = `${base}pagefind/${file}`;
+    document.head.append(link);
+  }
+}
+
+/**
+ * Resolves once Pagefind has read its index. Its search() waits for that in a loop that sleeps 50 ms at a time
+ * (PagefindInstance.getPtr), which can add up to 50 ms to the first search; ten empty searches (which return at once
+ * when the index is in) started 5 ms apart wait in ten such loops, and the first of them notices within about 5 ms.
+ */
+function indexLoaded(pagefind) {
+  const poll = (i) => new Promise((resolve) => setTimeout(resolve, i * 5)).then(() => pagefind.search(""));
+  return Promise.race(Array.from({ length: 10 }, (_, i) => poll(i)));
 }
 
 // ---- URL state ------------------------------------------------------------------------------------------------
@@ -141,17 +239,22 @@ async function run(state) {
     return;
   }
   statusEl.textContent = "Searching…";
-  let pagefind;
+  let response;
   try {
-    pagefind = await loadPagefind();
+    const pagefind = await loadPagefind();
+    const options = { filters: filtersFor(state), sort: SORTS[state.sort] };
+    if (extraBundles.length) {
+      extraPromise ??= loadBundles(base, extraBundles, { baseUrl: base, excerptLength: 24, noWorker: true });
+      response = await searchAll([pagefind, ...(await extraPromise)], state.q || null, options);
+    } else response = await pagefind.search(state.q || null, options);
   } catch (error) {
     pagefindPromise = null;
+    extraPromise = null;
     lastKey = null;
     if (location.protocol === "file:") showNeedsServer();
     else showNeedsServer(`the search index could not be loaded (${error?.message ?? error}).`);
     return;
   }
-  const response = await pagefind.search(state.q || null, { filters: filtersFor(state), sort: SORTS[state.sort] });
   if (id !== runCounter || !response) return;
   current = { results: response.results, shown: 0, run: id };
   list.replaceChildren();
@@ -165,10 +268,16 @@ async function showMore(moveFocus) {
   if (!batch) return;
   const slice = batch.results.slice(batch.shown, batch.shown + PAGE_SIZE);
   moreButton.disabled = true;
-  const pages = await Promise.all(slice.map((r) => r.data()));
-  if (batch !== current || batch.run !== runCounter) return;
-  const items = pages.map(renderResult);
-  list.append(...items);
+  const items = [];
+  // All fragments are requested at once. A search's first results are shown one by one, each as soon as it and those
+  // ranked above it are in; a "More results" batch is added whole, with the button's new state.
+  for (const pending of slice.map((r) => r.data())) {
+    const page = await pending;
+    if (batch !== current || batch.run !== runCounter) return;
+    items.push(renderResult(page));
+    if (batch.shown === 0) list.append(items.at(-1));
+  }
+  if (batch.shown > 0) list.append(...items);
   batch.shown += slice.length;
   moreButton.disabled = false;
   moreButton.hidden = batch.shown >= batch.results.length;
@@ -284,10 +393,14 @@ function start() {
     showNeedsServer();
     return;
   }
-  const initial = readUrl();
-  fillForm(initial);
+  inflateNatively();
+  fillForm(readUrl());
+  const initial = readForm();
+  // The first search starts before the rest of the wiring, so its downloads and Pagefind's start overlap it.
+  preloadChunks(initial);
+  run(initial);
   // Canonicalise the URL (e.g. a header search `?q=x`, or a topic given by name) without adding an entry.
-  history.replaceState(null, "", urlFor(readForm()));
+  history.replaceState(null, "", urlFor(initial));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -317,7 +430,6 @@ function start() {
   });
   moreButton.addEventListener("click", () => showMore(true));
   document.addEventListener("keydown", onKeydown);
-  run(readForm());
 }
 
 start();

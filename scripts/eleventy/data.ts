@@ -28,6 +28,8 @@ export interface RenderJob {
   files?: string[];
   /** For `indexes`: a JSON file holding every paper's card (default: read from the pages). */
   cardsFile?: string;
+  /** For `indexes`: only the topic pages, or only the others (so two runs share the index pages); default both. */
+  indexes?: "topics" | "others";
   taxonomyFile: string;
   build: BuildSettings;
 }
@@ -61,6 +63,8 @@ export default function dataPlugin(eleventyConfig: any): void {
   if (job.part === "papers") {
     for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "topics/**", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
   } else {
+    if (job.indexes === "others") eleventyConfig.ignores.add(path.join(input, "topics/**"));
+    if (job.indexes === "topics") for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
     eleventyConfig.addGlobalData("catalogue", () => {
       const cards: PaperCard[] = job.cardsFile ? JSON.parse(readFileSync(job.cardsFile, "utf8")) : loadPages().map((p) => card(p.data));
       return catalogueIndex(cards, taxonomy.topics);
@@ -70,5 +74,12 @@ export default function dataPlugin(eleventyConfig: any): void {
 
 /** Whether this run copies the static assets (only one run of a build does). */
 export function copiesAssets(): boolean {
-  return readJob().part !== "papers";
+  const job = readJob();
+  return job.part !== "papers" && job.indexes !== "topics";
+}
+
+/** Whether this run renders the feeds, sitemaps and bibliography. */
+export function publishes(): boolean {
+  const job = readJob();
+  return job.part !== "papers" && job.indexes !== "topics";
 }

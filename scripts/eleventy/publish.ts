@@ -10,7 +10,7 @@ import { readPages } from "../io.ts";
 import type { PaperPageData } from "../stages/write.ts";
 import type { Taxonomy } from "../stages/classify.ts";
 import { html, trusted, type SafeHtml } from "./html.ts";
-import { readJob } from "./data.ts";
+import { publishes, readJob } from "./data.ts";
 import type { Chunk, PaperCard } from "./indexes.ts";
 
 export interface BuildSettings {
@@ -290,5 +290,5 @@ export const PUBLISH_TEMPLATES = "publish/**";
 export default function publishPlugin(eleventyConfig: any): void {
   const job = readJob();
   siteOrigin(job.build); // a bad --url fails the run at once, with the reason
-  if (job.part === "papers") eleventyConfig.ignores.add(path.join(eleventyConfig.directories.input, PUBLISH_TEMPLATES));
+  if (!publishes()) eleventyConfig.ignores.add(path.join(eleventyConfig.directories.input, PUBLISH_TEMPLATES));
 }

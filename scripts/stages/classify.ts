@@ -108,25 +108,75 @@ export function validateTaxonomy(data: unknown, file: string): Taxonomy {
 
 interface CompiledRule {
   re: RegExp;
-  /** Literal starts of the pattern's alternatives (lowercased unless case-sensitive); null when some alternative has none. */
-  starts: string[] | null;
+  /** Numbers (in `LiteralIndex`) of the literal starts of the pattern's alternatives; null when some alternative has none. */
+  starts: number[] | null;
   caseSensitive: boolean;
   weight: number;
   title: boolean;
   abstract: boolean;
 }
 
-function compileRule(rule: Rule): CompiledRule {
+function compileRule(rule: Rule, literals: { lower: LiteralIndex; exact: LiteralIndex }): CompiledRule {
   const field = rule.field ?? "both";
+  const starts = literalStarts(rule.match, Boolean(rule.case));
+  const index = rule.case ? literals.exact : literals.lower;
   return {
     // A leading word boundary is implied so that "sam" does not match inside "sample".
     re: new RegExp(`(?<![\\p{L}\\p{N}])(?:${rule.match})`, rule.case ? "gu" : "giu"),
     weight: rule.weight,
-    starts: literalStarts(rule.match, Boolean(rule.case)),
+    starts: starts && starts.map((l) => index.add(l)),
     caseSensitive: Boolean(rule.case),
     title: field !== "abstract",
     abstract: field !== "title",
   };
+}
+
+/**
+ * A set of literals (two characters or more) and, for a text, which of them it contains: the same answer as
+ * `text.includes(literal)` for each, in one pass over the text instead of one per literal (the taxonomy has ~750).
+ * Literals are bucketed by their first three characters (two for two-character literals), so that a position is
+ * compared with the few literals that can start there.
+ */
+class LiteralIndex {
+  readonly literals: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly buckets = [new Map<number, number[]>(), new Map<number, number[]>()];
+  /** Per hashed first two / three characters: whether some literal starts so (rules out most positions without a lookup). */
+  private readonly maybe = [new Uint8Array(65536), new Uint8Array(65536)];
+
+  add(literal: string): number {
+    let n = this.numbers.get(literal);
+    if (n !== undefined) return n;
+    n = this.literals.length;
+    this.literals.push(literal);
+    this.numbers.set(literal, n);
+    const long = literal.length >= 3 ? 1 : 0;
+    const [a, b, c] = [literal.charCodeAt(0), literal.charCodeAt(1), long ? literal.charCodeAt(2) : 0];
+    const key = long ? (a * 65536 + b) * 65536 + c : a * 65536 + b;
+    const list = this.buckets[long].get(key);
+    if (list) list.push(n);
+    else this.buckets[long].set(key, [n]);
+    this.maybe[long][long ? (a * 961 + b * 31 + c) & 0xffff : (a * 31 + b) & 0xffff] = 1;
+    return n;
+  }
+
+  /** Marks in `found` (cleared first) the literals that occur in `text`. */
+  find(text: string, found: Uint8Array): void {
+    found.fill(0);
+    const [maybe2, maybe3] = this.maybe;
+    const [short, long] = this.buckets;
+    let a = text.charCodeAt(0);
+    let b = text.charCodeAt(1);
+    for (let i = 0; i + 1 < text.length; i++) {
+      const c = i + 2 < text.length ? text.charCodeAt(i + 2) : -1;
+      if (maybe2[(a * 31 + b) & 0xffff] === 1) for (const n of short.get(a * 65536 + b) ?? []) found[n] = 1;
+      if (c >= 0 && maybe3[(a * 961 + b * 31 + c) & 0xffff] === 1) {
+        for (const n of long.get((a * 65536 + b) * 65536 + c) ?? []) if (found[n] === 0 && text.startsWith(this.literals[n], i)) found[n] = 1;
+      }
+      a = b;
+      b = c;
+    }
+  }
 }
 
 /**
@@ -179,8 +229,12 @@ function closingParen(pattern: string): number {
   return -1;
 }
 
-function mayMatch(rule: CompiledRule, text: string, lower: string): boolean {
-  return rule.starts === null || rule.starts.some((s) => (rule.caseSensitive ? text : lower).includes(s));
+/** False when the text holds none of the rule's literal starts (`lower`/`exact`: literals found, see LiteralIndex). */
+function mayMatch(rule: CompiledRule, lower: Uint8Array, exact: Uint8Array): boolean {
+  if (rule.starts === null) return true;
+  const found = rule.caseSensitive ? exact : lower;
+  for (const n of rule.starts) if (found[n] === 1) return true;
+  return false;
 }
 
 function countMatches(re: RegExp, text: string, cap: number): number {
@@ -202,15 +256,20 @@ export function scoreTopics(title: string, abstract: string, taxonomy: Taxonomy)
 
 function makeScorer(taxonomy: Taxonomy): (title: string, abstract: string) => TopicScore[] {
   const { titleWeight, abstractCap } = taxonomy.settings;
-  const compiled = taxonomy.topics.map((t) => ({ id: t.id, rules: t.rules.map(compileRule) }));
+  const literals = { lower: new LiteralIndex(), exact: new LiteralIndex() };
+  const compiled = taxonomy.topics.map((t) => ({ id: t.id, rules: t.rules.map((r) => compileRule(r, literals)) }));
+  const found = [literals.lower, literals.exact, literals.lower, literals.exact].map((l) => new Uint8Array(l.literals.length));
+  const [titleLower, titleExact, abstractLower, abstractExact] = found;
   return (title, abstract) => {
-    const lowerTitle = title.toLowerCase();
-    const lowerAbstract = abstract.toLowerCase();
+    literals.lower.find(title.toLowerCase(), titleLower);
+    literals.exact.find(title, titleExact);
+    literals.lower.find(abstract.toLowerCase(), abstractLower);
+    literals.exact.find(abstract, abstractExact);
     return compiled.map(({ id, rules }) => {
       let score = 0;
       for (const r of rules) {
-        if (r.title && mayMatch(r, title, lowerTitle) && countMatches(r.re, title, 1) > 0) score += r.weight * titleWeight;
-        if (r.abstract && mayMatch(r, abstract, lowerAbstract)) score += r.weight * countMatches(r.re, abstract, abstractCap);
+        if (r.title && mayMatch(r, titleLower, titleExact) && countMatches(r.re, title, 1) > 0) score += r.weight * titleWeight;
+        if (r.abstract && mayMatch(r, abstractLower, abstractExact)) score += r.weight * countMatches(r.re, abstract, abstractCap);
       }
       return { id, score: Math.round(score * 1000) / 1000 };
     });

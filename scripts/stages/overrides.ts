@@ -58,7 +58,7 @@ export function applyOverrides(papers: Paper[], overrides: OverridesFile, topicI
     }
     out.set(slug, {
       ...paper,
-      ...(o.title !== undefined ? { title: cleanText(o.title) } : {}),
+      ...(o.title !== undefined ? { title: cleanText(o.title), textKeys: { title: null, abstract: paper.textKeys?.abstract ?? null } } : {}),
       ...(o.date !== undefined ? { date: o.date } : {}),
       ...(o.topics ? { topics: o.topics } : {}),
       ...(o.arxiv ? { arxiv: o.arxiv } : {}),

@@ -1,5 +1,6 @@
 // Parse stage: one dump's text → entries, recognising the three known layouts by structure, never by file name.
 import type { Entry, Rejected, Warning } from "../types.ts";
+import { compact } from "./compact.ts";
 
 export interface ParseResult {
   /** Which layout the file was read as. */
@@ -166,10 +167,11 @@ function titleProblem(title: string, abstract: string): string | null {
 }
 
 function entry(file: string, title: Line, abstract: string, meta: { date: string | null; upvotes: number | null; authors: number | null } | null, truncated: boolean): Entry {
+  const t = compact(title.text);
   return {
-    source: { file, line: title.no, title: title.text },
-    title: title.text,
-    abstract,
+    source: { file, line: title.no, title: t },
+    title: t,
+    abstract: compact(abstract),
     date: meta?.date ?? null,
     upvotes: meta?.upvotes ?? null,
     authors: meta?.authors ?? null,
@@ -189,8 +191,13 @@ function looksCut(abstract: string, endsWithNewline: boolean): boolean {
   return !endsWithNewline && !/[.!?)\]"'”’]$/.test(abstract);
 }
 
+/** Whitespace that `\s+` → " " would change: a run, or one that is not a plain space. */
+const SPACE_TO_FOLD = /\s\s|[^\S ]/;
+
 function joinBlock(block: Line[]): string {
-  return block.map((l) => l.text.trim()).join(" ").replace(/\s+/g, " ");
+  const joined = block.length === 1 ? block[0].text.trim() : block.map((l) => l.text.trim()).join(" ");
+  // Replacing when nothing changes would only turn the text into a rope (see compact.ts).
+  return SPACE_TO_FOLD.test(joined) ? joined.replace(/\s+/g, " ") : joined;
 }
 
 function validDate(y: number, m: number, d: number): boolean {

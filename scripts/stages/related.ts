@@ -3,17 +3,29 @@
 // Model (./related/tfidf.ts): TF-IDF over the plain title and abstract — Unicode words, English stop
 // words (`stopword`) removed, Porter stems (`stemmer`), unigrams plus adjacent-word bigrams, title
 // words counted twice, log tf, idf = ln(N/df), cosine similarity. Neighbours come from an inverted
-// index (./related/neighbours.ts) that is exact on small corpora and linear-time on large ones.
-// Pure and deterministic: input order does not matter, ties are broken by paper id.
+// index (./related/neighbours.ts) that is exact on small corpora and linear-time on large ones; key
+// terms and shared terms are picked in ./related/range.ts.
+// Pure and deterministic: input order does not matter, ties are broken by paper id, and the result is
+// the same on one thread or several (each document's lists depend only on the corpus).
+import { hash } from "node:crypto";
 import type { Paper, Related } from "../types.ts";
-import { exactNeighbours, fastNeighbours, type Neighbour, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
-import { buildCorpus, pickTerms, type Corpus } from "./related/tfidf.ts";
+import { parallelMap } from "../parallel.ts";
+import { compact } from "./compact.ts";
+import { exactNeighbours, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
+import { buildCorpus, tokenize, type DocText, type TokenChunk, type Vocabulary } from "./related/tfidf.ts";
+import type { Memo } from "../ingest-cache.ts";
+import { describe, KEYWORD_MAX, RELATED_COUNT, rangeInput, relateRange, TERMS_MAX, TERMS_MIN, type RangeOutput } from "./related/range.ts";
 
-export const RELATED_COUNT = 5;
-export const KEYWORD_MIN = 3;
-export const KEYWORD_MAX = 5;
-export const TERMS_MIN = 2;
-export const TERMS_MAX = 4;
+export { RELATED_COUNT, KEYWORD_MIN, KEYWORD_MAX, TERMS_MIN, TERMS_MAX } from "./related/range.ts";
+
+/** From this many papers, the per-document work is spread over worker threads. */
+export const PARALLEL_FROM = 8000;
+/**
+ * Ranges of documents handed to threads: enough to balance the threads' load. Fewer to tokenise, as each range's
+ * vocabulary is merged into the corpus's on this thread.
+ */
+const RANGES = 32;
+const TOKEN_RANGES = 8;
 
 export interface RelateOptions {
   /** Use the all-pairs reference computation instead of the index (for tests). */
@@ -24,60 +36,138 @@ export interface RelateOptions {
   onStats?: (stats: NeighbourStats) => void;
 }
 
-function keywords(c: Corpus, d: number): string[] {
-  const ts = c.terms[d], ws = c.weights[d];
-  const ranked: { id: number; w: number }[] = [];
-  // Candidates: terms of the title or repeated in the abstract, seen in at least one other paper
-  // (one-offs are often typos, symbols or names); title terms are preferred.
-  const tf = c.tf[d];
-  for (let i = 0; i < ts.length; i++) {
-    if (tf[i] < 2 || c.df[ts[i]] < 2 || c.df[ts[i]] >= c.n) continue;
-    ranked.push({ id: ts[i], w: ws[i] * (tf[i] >= 3 ? 1.5 : 1) });
-  }
-  ranked.sort((x, y) => y.w - x.w || x.id - y.id);
-  return pickTerms(c, ranked, KEYWORD_MIN, KEYWORD_MAX, true);
-}
-
-/** Display terms shared by document a (its weights spread in `dense`) and document b. */
-function sharedTerms(c: Corpus, dense: Float64Array, b: number): string[] {
-  const tb = c.terms[b], wb = c.weights[b];
-  const shared: { id: number; w: number }[] = [];
-  for (let j = 0; j < tb.length; j++) {
-    const x = dense[tb[j]];
-    if (x !== 0) shared.push({ id: tb[j], w: x * wb[j] });
-  }
-  shared.sort((x, y) => y.w - x.w || x.id - y.id);
-  // Drop terms that add little next to the strongest one, but keep at least TERMS_MIN.
-  const top = shared.length ? shared[0].w : 0;
-  const strong = shared.filter((s, k) => k < TERMS_MIN || s.w >= 0.1 * top);
-  return pickTerms(c, strong, TERMS_MIN, TERMS_MAX, true);
-}
-
-export function relate(papers: Paper[], options: RelateOptions = {}): Paper[] {
-  // Work in id order so that the result does not depend on the input order.
+/** Papers in id order (the result must not depend on the input order) and their title and abstract. */
+function documents(papers: Paper[]): { order: number[]; docs: DocText[] } {
   const order = papers.map((_, i) => i).sort((x, y) => (papers[x].id < papers[y].id ? -1 : papers[x].id > papers[y].id ? 1 : x - y));
-  const docs = order.map((i) => ({ title: papers[i].title.plain, abstract: papers[i].abstract.plain }));
-  const corpus = buildCorpus(docs);
-  const opts: NeighbourOptions = { ...options.limits, k: RELATED_COUNT, minShared: TERMS_MIN };
-  let neighbours: Neighbour[][];
-  if (options.exact) neighbours = exactNeighbours(corpus, opts);
-  else {
-    const res = fastNeighbours(corpus, opts);
-    neighbours = res.neighbours;
-    options.onStats?.(res.stats);
-  }
-  const out = papers.slice();
-  const dense = new Float64Array(corpus.df.length);
-  order.forEach((orig, d) => {
-    const ts = corpus.terms[d], ws = corpus.weights[d];
-    for (let i = 0; i < ts.length; i++) dense[ts[i]] = ws[i];
-    const related: Related[] = neighbours[d].map((nb) => ({
-      id: papers[order[nb.doc]].id,
-      score: Math.round(Math.min(1, nb.score) * 10000) / 10000,
-      terms: sharedTerms(corpus, dense, nb.doc),
-    }));
-    for (let i = 0; i < ts.length; i++) dense[ts[i]] = 0;
-    out[orig] = { ...papers[orig], keywords: keywords(corpus, d), related };
+  return { order, docs: order.map((i) => ({ title: papers[i].title.plain, abstract: papers[i].abstract.plain })) };
+}
+
+/** Related papers and keywords, on this thread. */
+export function relate(papers: Paper[], options: RelateOptions = {}): Paper[] {
+  const { order, docs } = documents(papers);
+  const { corpus, vocabulary } = buildCorpus([tokenize(docs)]);
+  const opts = neighbourOptions(options);
+  if (options.exact) return assemble(papers, order, vocabulary, [describe(corpus, 0, corpus.n, exactNeighbours(corpus, opts))]);
+  const input = rangeInput(corpus, opts);
+  const out = relateRange(input, 0, corpus.n);
+  options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits: out.budgetHits });
+  return assemble(papers, order, vocabulary, [out]);
+}
+
+/** A tokenised run of documents kept between builds, with the cache keys of its documents (see corpusOf). */
+export interface KnownTokens {
+  docKeys: string[];
+  tokens: TokenChunk;
+}
+
+export interface ParallelOptions extends Omit<RelateOptions, "exact"> {
+  /** From this many papers, threads are used (default PARALLEL_FROM). */
+  parallelFrom?: number;
+  /** Tokenised documents of earlier builds, by a hash of their keys (a paper's key: Paper.textKeys). */
+  known?: Memo<KnownTokens>;
+}
+
+/**
+ * The same as `relate`, with the per-document work spread over worker threads for large catalogues, and documents
+ * tokenised by earlier builds (`known`) taken from there.
+ */
+export async function relateInParallel(papers: Paper[], options: ParallelOptions = {}): Promise<Paper[]> {
+  const parallel = papers.length >= (options.parallelFrom ?? PARALLEL_FROM);
+  if (!parallel && !options.known) return relate(papers, options);
+  const { order, docs } = documents(papers);
+  const keys = order.map((i) => {
+    const k = papers[i].textKeys;
+    return k?.title && k.abstract ? `${k.title}|${k.abstract}` : null;
   });
-  return out;
+  const { corpus, vocabulary } = await corpusOf(docs, keys, options.known, parallel);
+  const opts = neighbourOptions(options);
+  if (!parallel) {
+    const input = rangeInput(corpus, opts);
+    const out = relateRange(input, 0, corpus.n);
+    options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits: out.budgetHits });
+    return assemble(papers, order, vocabulary, [out]);
+  }
+  const input = rangeInput(corpus, opts, true);
+  const outs = await parallelMap("related", split(corpus.n, RANGES), input, 2);
+  options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits: outs.reduce((n, o) => n + o.budgetHits, 0) });
+  return assemble(papers, order, vocabulary, outs);
+}
+
+/**
+ * The corpus of `docs`. A known run of documents is reused when every one of its documents is here (its surface-form
+ * counts are totals over the run); the other documents are tokenised, on several threads when `parallel`, and their
+ * runs kept. A document's tokens are a function of its title and abstract, which its key names.
+ */
+async function corpusOf(docs: DocText[], keys: (string | null)[], known: Memo<KnownTokens> | undefined, parallel: boolean) {
+  const runs = new Map(known?.entries() ?? []);
+  const where = new Map<string, [run: string, index: number]>();
+  for (const [run, k] of runs) k.docKeys.forEach((key, i) => where.set(key, [run, i]));
+  const wanted = new Map<string, number>();
+  for (const key of keys) {
+    const w = key === null ? undefined : where.get(key);
+    if (w) wanted.set(w[0], (wanted.get(w[0]) ?? 0) + 1);
+  }
+  const chunks: TokenChunk[] = [];
+  const chunkOf = new Map<string, number>();
+  for (const [run, count] of wanted) if (count === runs.get(run)!.docKeys.length) chunkOf.set(run, chunks.push(known!.get(run)!.tokens) - 1);
+  const at = { chunk: new Int32Array(docs.length), index: new Int32Array(docs.length) };
+  const missing: number[] = [];
+  keys.forEach((key, d) => {
+    const w = key === null ? undefined : where.get(key);
+    const c = w && chunkOf.get(w[0]);
+    if (w && c !== undefined) {
+      at.chunk[d] = c;
+      at.index[d] = w[1];
+    } else missing.push(d);
+  });
+  const fresh = split(missing.length, parallel ? TOKEN_RANGES : 1, 1000).map(([from, to]) => missing.slice(from, to));
+  const tokens = await parallelMap("tokens", fresh.map((run) => run.map((d) => docs[d])), undefined, parallel ? 2 : Infinity);
+  fresh.forEach((run, r) => {
+    run.forEach((d, i) => {
+      at.chunk[d] = chunks.length;
+      at.index[d] = i;
+    });
+    chunks.push(tokens[r]);
+    const runKeys = run.map((d) => keys[d]);
+    if (runKeys.every((k) => k !== null)) known?.set(hash("sha256", runKeys.join("\n"), "base64url"), { docKeys: runKeys as string[], tokens: tokens[r] });
+  });
+  return buildCorpus(chunks, parallel, at);
+}
+
+/** [from, to) ranges of about n / parts documents (at least `min`) covering 0 … n − 1. */
+function split(n: number, parts: number, min = 64): [number, number][] {
+  const size = Math.max(min, Math.ceil(n / parts));
+  const ranges: [number, number][] = [];
+  for (let from = 0; from < n; from += size) ranges.push([from, Math.min(n, from + size)]);
+  return ranges;
+}
+
+function neighbourOptions(options: RelateOptions): NeighbourOptions {
+  return { ...options.limits, k: RELATED_COUNT, minShared: TERMS_MIN };
+}
+
+/** Papers with their keywords and related lists, from the outputs of consecutive ranges covering every document. */
+function assemble(papers: Paper[], order: number[], vocabulary: Vocabulary, outs: Omit<RangeOutput, "budgetHits">[]): Paper[] {
+  // Display forms are slices of lower-cased abstracts and ropes (bigrams): compacted once each, as pages repeat them.
+  const display: (string | undefined)[] = [];
+  const words = (ids: Int32Array, at: number, max: number) => {
+    const out: string[] = [];
+    for (let i = at; i < at + max && ids[i] >= 0; i++) out.push((display[ids[i]] ??= compact(vocabulary.display[ids[i]])));
+    return out;
+  };
+  const result = papers.slice();
+  let d = 0;
+  for (const o of outs) {
+    for (let at = 0; at < o.keywords.length / KEYWORD_MAX; at++, d++) {
+      const related: Related[] = [];
+      for (let r = 0; r < RELATED_COUNT; r++) {
+        const slot = at * RELATED_COUNT + r;
+        const b = o.neighbours[slot];
+        if (b < 0) break;
+        related.push({ id: papers[order[b]].id, score: Math.round(Math.min(1, o.scores[slot]) * 10000) / 10000, terms: words(o.terms, slot * TERMS_MAX, TERMS_MAX) });
+      }
+      result[order[d]] = { ...papers[order[d]], keywords: words(o.keywords, at * KEYWORD_MAX, KEYWORD_MAX), related };
+    }
+  }
+  return result;
 }

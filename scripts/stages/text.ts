@@ -9,6 +9,7 @@
 // 4. Prose is emitted with every ASCII punctuation character backslash-escaped, math as `$TeX$`.
 // Pure functions, no I/O.
 import type { CleanText } from "../types.ts";
+import { compact } from "./compact.ts";
 import { detectMath, type Segment } from "./text/detect.ts";
 import { EM_CLOSE, EM_OPEN, ITEM_CLOSE, ITEM_OPEN, STRONG_CLOSE, STRONG_OPEN, convertTextMode } from "./text/textmode.ts";
 
@@ -115,8 +116,8 @@ export function cleanText(raw: string): CleanText {
     }
   });
   return {
-    markdown: markdown.trim(),
-    plain: plain.replace(/\s+/g, " ").trim(),
+    markdown: compact(markdown.trim()),
+    plain: compact(plain.replace(/\s+/g, " ").trim()),
     stats: { mathSpans: stats.mathSpans, leftAsText: stats.leftAsText, textCommands: tm.count },
   };
 }

@@ -1,7 +1,8 @@
 // Write stage: papers → Markdown page texts (front matter of facts + abstract body) and the catalogue.json shape.
+import { hash } from "node:crypto";
 import type { Paper } from "../types.ts";
 import type { State } from "../pipeline.ts";
-import { parallelMap } from "../parallel.ts";
+import { writeFrontMatter } from "../frontmatter.ts";
 
 /** Front matter of one paper page: facts only (layout and tags come from papers/papers.11tydata). */
 export interface PaperPageData {
@@ -49,12 +50,42 @@ export function pageData(p: Paper, bySlugOrId: Map<string, Paper>): PaperPageDat
   };
 }
 
-/** File name → page text for every paper (front matter written in worker threads for large catalogues). */
-export async function pages(papers: Paper[]): Promise<Map<string, string>> {
+/** One paper page to write: its file name, text (made on demand) and fingerprint. */
+export interface PageOutput {
+  file: string;
+  text: () => string;
+  /**
+   * A hash of what the page is made of, with the title and abstract named by their cache keys (see Paper.textKeys)
+   * instead of spelled out: the same fingerprint means the same page text, for the same code (this file and
+   * frontmatter.ts are part of the cache's version). A fraction of the text's size, so unchanged pages cost little to
+   * recognise. Null when the paper's title or abstract has no key.
+   */
+  fingerprint: string | null;
+}
+
+/** Every paper's page, in file-name order. */
+export function* pageOutputs(papers: Paper[]): Generator<PageOutput> {
   const byId = new Map(papers.map((p) => [p.id, p]));
-  const sorted = [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1));
-  const texts = await parallelMap("pages", sorted.map((p): [string, Record<string, unknown>] => [p.abstract.markdown + "\n", pageData(p, byId) as unknown as Record<string, unknown>]));
-  return new Map(sorted.map((p, i) => [`${p.slug}.md`, texts[i]]));
+  for (const p of [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1))) {
+    yield { file: `${p.slug}.md`, text: () => writeFrontMatter(p.abstract.markdown + "\n", pageData(p, byId)), fingerprint: fingerprint(p, byId) };
+  }
+}
+
+/** What pageData reads, with each title and abstract replaced by its key (a related paper's title tagged: it may have none). */
+function fingerprint(p: Paper, byId: Map<string, Paper>): string | null {
+  const keys = p.textKeys;
+  if (!keys?.title || !keys.abstract) return null;
+  const related = p.related.map((r) => {
+    const q = byId.get(r.id);
+    return q ? [q.slug, q.textKeys?.title ? "key" : "text", q.textKeys?.title ?? q.title.plain, r.terms] : null;
+  });
+  const parts = [p.slug, p.id, keys.title, keys.abstract, p.date, p.upvotes, p.authors, p.authorNames ?? null, p.arxiv ?? null, p.topics, p.keywords, p.links, related, p.sources];
+  return hash("sha256", JSON.stringify(parts), "base64url");
+}
+
+/** File name → page text for every paper. */
+export function pages(papers: Paper[]): Map<string, string> {
+  return new Map([...pageOutputs(papers)].map((page) => [page.file, page.text()]));
 }
 
 /** The machine-readable catalogue (site/catalogue.json), sorted by URL. */

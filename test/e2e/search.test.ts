@@ -4,10 +4,12 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import os from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
+import type { RequestListener } from "node:http";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { build, root } from "../../scripts/build.ts";
+import { finishSearchPage } from "../../scripts/search-page.ts";
 import { serve, type RunningServer } from "../helpers/server.ts";
 import { launchChromium, guardedContext } from "../helpers/browser.ts";
 
@@ -121,6 +123,52 @@ test("?q= in the URL prefills the search box and runs the search, also from the 
     assert.equal(await page.inputValue("#search-q"), "optimal transport");
     assert.ok((await results(page)).count > 0);
   });
+});
+
+test("the first search fetches every index file once: the page's preloads are the files Pagefind uses", async () => {
+  await withPage(site, async (page, requests) => {
+    await page.goto(site.url + "search/?q=Sinkhorn&topic=optimal-transport");
+    assert.ok((await results(page)).count >= 2);
+    const files = requests.map((u) => new URL(u)).filter((u) => u.pathname.startsWith("/pagefind/")).map((u) => u.pathname + u.search);
+    const count = (re: RegExp) => files.filter((f) => re.test(f)).length;
+    assert.deepEqual(files.filter((f, i) => files.indexOf(f) !== i), [], "no file is fetched twice");
+    // pagefind-entry.json carries the index's tag instead of Date.now(), so the preload of it is used.
+    assert.equal(count(/^\/pagefind\/pagefind-entry\.json\?ts=[0-9a-f]{16}$/), 1, files.join(" "));
+    assert.equal(count(/\.pf_meta$/), 1);
+    assert.equal(count(/\/wasm\.en\.pagefind$/), 1);
+    assert.equal(count(/\/index\/[^/]+\.pf_index$/), 1, "one index chunk for one word");
+    assert.equal(count(/\/filter\/[^/]+\.pf_filter$/), 1, "one filter chunk for one filter");
+    const preloads = await page.$$eval('link[rel="preload"]', (links) => links.map((l) => new URL((l as HTMLLinkElement).href).pathname));
+    for (const kind of [/pagefind-entry\.json$/, /\.pf_meta$/, /\.pf_index$/, /\.pf_filter$/]) assert.ok(preloads.some((p) => kind.test(p)), `${kind} is preloaded`);
+  });
+  // Finishing an already finished page changes nothing.
+  const file = path.join(siteDir, "search/index.html");
+  const before = readFileSync(file, "utf8");
+  await finishSearchPage(siteDir);
+  assert.equal(readFileSync(file, "utf8"), before);
+});
+
+test("search works also where the server sends Pagefind's gzip files with Content-Encoding: gzip", async () => {
+  const server = await serve(siteDir);
+  const files = server.server.listeners("request")[0] as RequestListener;
+  server.server.removeAllListeners("request");
+  // The browser then inflates them itself, and Pagefind gets data already inflated (as from Apache's mod_mime_magic).
+  server.server.on("request", (req, res) => {
+    const file = (req.url ?? "").split("?")[0];
+    if (!/\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(file)) return files(req, res);
+    res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Encoding": "gzip" });
+    res.end(readFileSync(path.join(siteDir, file)));
+  });
+  try {
+    await withPage(server, async (page) => {
+      await page.goto(server.url + "search/?q=Sinkhorn");
+      const r = await results(page);
+      assert.ok(r.count >= 2);
+      assert.ok(r.shown.some((s) => /<mark>sinkhorn<\/mark>/i.test(s.excerptHtml)));
+    });
+  } finally {
+    await server.close();
+  }
 });
 
 test("a topic filter narrows the results to that topic and is kept in the URL", async () => {

@@ -13,20 +13,20 @@
 // postings have been walked (so it scores through its most characteristic terms). `stats` reports
 // how often each limit applied. Cost per document: ≤ QUERY_BUDGET + POSTING_CAP accumulations plus
 // RERANK sparse dot products.
+//
+// Short lists over many terms find more of the true neighbours than long lists over a few, for the
+// same budget: against exact top-5 lists on the synthetic benchmark corpora, a cap of 50 (rerank 20)
+// finds 98% of them at 10,000 papers and 57% at 100,000 (scores 99.9% and 94% of the exact ones);
+// the former cap of 600 (rerank 10) found 85% and 17% (98.5% and 71%).
 import { dot, type Corpus } from "./tfidf.ts";
 
 /** Corpora up to this many documents are scored without any pruning (exact). */
 export const EXACT_UP_TO = 5000;
-export const POSTING_CAP = 600;
+export const POSTING_CAP = 50;
 export const QUERY_BUDGET = 2500;
-export const RERANK = 10;
+export const RERANK = 20;
 /** Query documents have fewer terms than this (positions are packed into sort keys). */
 const MAX_QUERY_TERMS = 65536;
-
-export interface Neighbour {
-  doc: number;
-  score: number;
-}
 
 export interface NeighbourOptions {
   k: number;
@@ -43,83 +43,105 @@ export interface NeighbourStats {
   budgetHits: number;
 }
 
+/**
+ * Neighbours of documents `from` … `to` − 1: document numbers k per document, best first, −1 where there are fewer,
+ * and their scores.
+ */
+export interface NeighbourLists {
+  docs: Int32Array;
+  scores: Float64Array;
+}
+
 /** Order: higher score first, then lower document number (documents are numbered in id order). */
 function better(sa: number, da: number, sb: number, db: number): boolean {
   return sa > sb || (sa === sb && da < db);
 }
 
-/** Insert into a top-k list kept sorted best-first. */
-function offer(list: Neighbour[], k: number, cand: Neighbour): void {
-  if (list.length === k) {
-    const last = list[k - 1];
-    if (!better(cand.score, cand.doc, last.score, last.doc)) return;
-    list.pop();
+/** Insert (doc, score) into the top-k list at `at` of `lists`, kept sorted best-first, `size` long. */
+function offer(lists: NeighbourLists, at: number, size: number, k: number, doc: number, score: number): number {
+  const { docs, scores } = lists;
+  if (size === k) {
+    if (!better(score, doc, scores[at + k - 1], docs[at + k - 1])) return size;
+    size--;
   }
-  let i = list.length;
-  list.push(cand);
-  while (i > 0 && better(cand.score, cand.doc, list[i - 1].score, list[i - 1].doc)) {
-    list[i] = list[i - 1];
+  let i = size;
+  while (i > 0 && better(score, doc, scores[at + i - 1], docs[at + i - 1])) {
+    docs[at + i] = docs[at + i - 1];
+    scores[at + i] = scores[at + i - 1];
     i--;
   }
-  list[i] = cand;
+  docs[at + i] = doc;
+  scores[at + i] = score;
+  return size + 1;
+}
+
+function emptyLists(count: number, k: number): NeighbourLists {
+  return { docs: new Int32Array(count * k).fill(-1), scores: new Float64Array(count * k) };
 }
 
 /** Ties are broken by document number: callers number documents in id order. */
-export function exactNeighbours(c: Corpus, opts: NeighbourOptions): Neighbour[][] {
-  const out: Neighbour[][] = [];
+export function exactNeighbours(c: Corpus, opts: NeighbourOptions): NeighbourLists {
+  const lists = emptyLists(c.n, opts.k);
   for (let a = 0; a < c.n; a++) {
-    const list: Neighbour[] = [];
+    let size = 0;
     for (let b = 0; b < c.n; b++) {
       if (b === a) continue;
       const { score, shared } = dot(c, a, b);
       if (shared < opts.minShared || score <= 0) continue;
-      offer(list, opts.k, { doc: b, score });
+      size = offer(lists, a * opts.k, size, opts.k, b, score);
     }
-    out.push(list);
   }
-  return out;
+  return lists;
 }
 
-export function fastNeighbours(c: Corpus, opts: NeighbourOptions): { neighbours: Neighbour[][]; stats: NeighbourStats } {
+/**
+ * The inverted index over terms with df ≥ 2 (a term in one document relates nothing), each list sorted by weight
+ * descending (then doc) and capped: postings of term t are pDoc/pW[start[t] … start[t] + used[t] − 1].
+ */
+export interface PostingIndex {
+  prune: boolean;
+  start: Int32Array;
+  used: Int32Array;
+  pDoc: Int32Array;
+  pW: Float64Array;
+  cappedTerms: number;
+}
+
+export function buildIndex(c: Corpus, opts: NeighbourOptions, shared = false): PostingIndex {
   const prune = c.n > (opts.exactUpTo ?? EXACT_UP_TO);
   const cap = prune ? (opts.postingCap ?? POSTING_CAP) : Infinity;
-  const budget = prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
-  const rerank = Math.max(opts.rerank ?? RERANK, opts.k);
   const nTerms = c.df.length;
-
-  // Inverted index over terms with df ≥ 2 (a term in one document relates nothing), each list sorted
-  // by weight descending (then doc) and capped.
+  const make = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const len = new Int32Array(nTerms);
   // Terms in every document have weight 0 and are left out too, so every walked weight is positive.
   for (let t = 0; t < nTerms; t++) len[t] = c.df[t] >= 2 && c.df[t] < c.n ? c.df[t] : 0;
-  const start = new Int32Array(nTerms + 1);
+  const start = new Int32Array(make(4 * (nTerms + 1)));
   for (let t = 0; t < nTerms; t++) start[t + 1] = start[t] + len[t];
-  const pDoc = new Int32Array(start[nTerms]);
-  const pW = new Float64Array(start[nTerms]);
+  const pDoc = new Int32Array(make(4 * start[nTerms]));
+  const pW = new Float64Array(make(8 * start[nTerms]));
   const fill = start.slice(0, nTerms);
   for (let d = 0; d < c.n; d++) {
-    const ts = c.terms[d], ws = c.weights[d];
-    for (let i = 0; i < ts.length; i++) {
-      const t = ts[i];
+    for (let i = c.start[d]; i < c.start[d + 1]; i++) {
+      const t = c.terms[i];
       if (len[t] === 0) continue;
       pDoc[fill[t]] = d;
-      pW[fill[t]++] = ws[i];
+      pW[fill[t]++] = c.weights[i];
     }
   }
-  const stats: NeighbourStats = { cappedTerms: 0, budgetHits: 0 };
-  const used = new Int32Array(nTerms); // postings walked per term (≤ cap)
+  let cappedTerms = 0;
+  const used = new Int32Array(make(4 * nTerms)); // postings walked per term (≤ cap)
+  let scratch = new Float64Array(0);
   for (let t = 0; t < nTerms; t++) {
     const n = len[t];
     if (n === 0) continue;
     if (n > cap) {
-      // Keep the `cap` highest-weight postings (ties: lower doc first) at the front of the list. The
-      // threshold comes from a native numeric sort of a copy of the weights (no comparator calls).
-      stats.cappedTerms++;
+      // Keep the `cap` highest-weight postings (ties: lower doc first) at the front of the list.
+      cappedTerms++;
       const s0 = start[t];
-      const sorted = pW.slice(s0, s0 + n).sort();
-      const threshold = sorted[n - cap]; // the cap-th largest weight
+      if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+      const threshold = kthLargest(pW, s0, n, cap, scratch);
       let above = 0;
-      for (let i = n - cap; i < n; i++) if (sorted[i] > threshold) above++;
+      for (let i = s0; i < s0 + n; i++) if (pW[i] > threshold) above++;
       let ties = cap - above; // postings equal to the threshold that still fit, in doc order
       let w = s0;
       for (let i = s0; i < s0 + n && w < s0 + cap; i++) {
@@ -135,34 +157,73 @@ export function fastNeighbours(c: Corpus, opts: NeighbourOptions): { neighbours:
     }
     used[t] = Math.min(n, cap);
   }
+  return { prune, start, used, pDoc, pW, cappedTerms };
+}
 
+/**
+ * The k-th largest of values[from … from + n − 1], by quickselect on a copy in `buffer` (at least n long): linear
+ * time, where sorting the copy took n log n.
+ */
+function kthLargest(values: Float64Array, from: number, n: number, k: number, buffer: Float64Array): number {
+  const a = buffer;
+  a.set(values.subarray(from, from + n));
+  let lo = 0, hi = n - 1;
+  const want = n - k; // its index in ascending order
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const x = a[i];
+        a[i] = a[j];
+        a[j] = x;
+        i++;
+        j--;
+      }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else break;
+  }
+  return a[want];
+}
+
+/** Neighbours of documents `from` … `to` − 1 through the index; `onBudgetHit` counts queries cut by the budget. */
+export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourOptions, from: number, to: number): { lists: NeighbourLists; budgetHits: number } {
+  const { prune, start, used, pDoc, pW } = index;
+  const { start: docStart, terms, weights } = c;
+  const budget = prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
+  const rerank = Math.max(opts.rerank ?? RERANK, opts.k);
+  const k = opts.k;
+  const lists = emptyLists(to - from, k);
   const acc = new Float64Array(c.n);
   const touched = new Int32Array(c.n);
   const heap = new Int32Array(rerank);
   const heapScore = new Float64Array(rerank);
-  const dense = new Float64Array(nTerms); // weights of the query document, by term id
-  const neighbours: Neighbour[][] = [];
+  let budgetHits = 0;
   let qKey = new Float64Array(1024);
-  for (let d = 0; d < c.n; d++) {
-    const ts = c.terms[d], ws = c.weights[d];
-    if (ts.length > qKey.length) qKey = new Float64Array(Math.max(ts.length, 2 * qKey.length));
+  for (let d = from; d < to; d++) {
+    const d0 = docStart[d], nd = docStart[d + 1] - d0;
+    if (nd > qKey.length) qKey = new Float64Array(Math.max(nd, 2 * qKey.length));
     // Query terms; under a budget, heaviest first. Sort keys pack the weight (quantised to 2^-20) with
     // the position so that a native numeric sort orders them (ties: later position first).
     let nq = 0;
-    const nt = Math.min(ts.length, MAX_QUERY_TERMS);
-    for (let i = 0; i < nt; i++) if (used[ts[i]] > 0) qKey[nq++] = prune ? Math.floor(ws[i] * 1048576) * MAX_QUERY_TERMS + i : i;
+    const nt = Math.min(nd, MAX_QUERY_TERMS);
+    for (let i = 0; i < nt; i++) if (used[terms[d0 + i]] > 0) qKey[nq++] = prune ? Math.floor(weights[d0 + i] * 1048576) * MAX_QUERY_TERMS + i : i;
     const order = qKey.subarray(0, nq);
     if (prune) order.sort();
     let walked = 0;
     let nTouched = 0;
-    for (let k = 0; k < nq; k++) {
-      const i = prune ? order[nq - 1 - k] % MAX_QUERY_TERMS : order[k];
-      const t = ts[i];
+    for (let q = 0; q < nq; q++) {
+      const i = d0 + (prune ? order[nq - 1 - q] % MAX_QUERY_TERMS : order[q]);
+      const t = terms[i];
       if (walked >= budget) {
-        stats.budgetHits++;
+        budgetHits++;
         break;
       }
-      const w = ws[i];
+      const w = weights[i];
       const end = start[t] + used[t];
       walked += used[t];
       for (let p = start[t]; p < end; p++) {
@@ -206,26 +267,31 @@ export function fastNeighbours(c: Corpus, opts: NeighbourOptions): { neighbours:
         heapScore[j] = sc;
       }
     }
-    // Exact rescoring: the same products summed in the same order as `dot`, via a dense query vector.
-    for (let i = 0; i < ts.length; i++) dense[ts[i]] = ws[i];
-    const list: Neighbour[] = [];
+    // Exact rescoring: the same products summed in the same order as `dot` (both term lists ascending, merged).
+    let found = 0;
+    const at = (d - from) * k;
+    const qEnd = d0 + nd;
     for (let h = 0; h < size; h++) {
       const e = heap[h];
-      const te = c.terms[e], we = c.weights[e];
       let score = 0;
       let shared = 0;
-      for (let j = 0; j < te.length; j++) {
-        const x = dense[te[j]];
-        if (x !== 0) {
-          score += x * we[j];
-          shared++;
-        }
+      let i = d0;
+      for (let j = docStart[e], end = docStart[e + 1]; i < qEnd && j < end; ) {
+        const ti = terms[i], tj = terms[j];
+        if (ti === tj) {
+          const x = weights[i];
+          if (x !== 0) {
+            score += x * weights[j];
+            shared++;
+          }
+          i++;
+          j++;
+        } else if (ti < tj) i++;
+        else j++;
       }
       if (shared < opts.minShared || score <= 0) continue;
-      offer(list, opts.k, { doc: e, score });
+      found = offer(lists, at, found, k, e, score);
     }
-    for (let i = 0; i < ts.length; i++) dense[ts[i]] = 0;
-    neighbours.push(list);
   }
-  return { neighbours, stats };
+  return { lists, budgetHits };
 }

@@ -18,19 +18,29 @@ export interface DocText {
   abstract: string;
 }
 
+/**
+ * The model as flat typed arrays: document d's terms are positions start[d] … start[d + 1] − 1 of `terms`, `weights` and
+ * `tf`. With `shared`, the arrays live in SharedArrayBuffers, so that worker threads read them without a copy.
+ */
 export interface Corpus {
   n: number;
-  /** Per document: term ids ascending, and their L2-normalised TF-IDF weights. */
-  terms: Int32Array[];
-  weights: Float64Array[];
-  /** Per document, aligned with `terms`: raw term frequency (title occurrences count double). */
-  tf: Float64Array[];
-  /** Per term: document frequency, display form, the stems it is made of. */
+  start: Int32Array;
+  /** Term ids, ascending within each document. */
+  terms: Int32Array;
+  /** L2-normalised TF-IDF weights. */
+  weights: Float64Array;
+  /** Raw term frequency (title occurrences count double). */
+  tf: Float32Array;
+  /** Per term: document frequency. */
   df: Int32Array;
+  /** Per term: the word stems it covers (compounds split at hyphens), as numbers: atoms[atomStart[t] … atomStart[t + 1] − 1]. */
+  atomStart: Int32Array;
+  atoms: Int32Array;
+}
+
+/** What only the main thread needs: each term's display form (its most frequent surface form). */
+export interface Vocabulary {
   display: string[];
-  stems: string[][];
-  /** Per term, filled on demand: the word stems it covers (compounds split at hyphens). */
-  atoms: (string[] | undefined)[];
 }
 
 const stemCache = new Map<string, string>();
@@ -76,10 +86,19 @@ function prepare(text: string): string {
   return URL_HINT.test(t) ? t.replace(URL, " . ") : t;
 }
 
-/** Calls `unigram(word)` for each kept word (a hyphenated compound is one word, and also yields its
- * parts of 3+ letters through `part`), and `bigram()` when a kept word directly follows another kept
- * word with only spaces between them. `unigram` returns a handle that `bigram(prev, next)` receives. */
-function scan<H>(text: string, unigram: (word: string) => H, part: (word: string) => void, bigram: (prev: H, next: H) => void): void {
+/** Receives the words of a text from `scan`, in order. Handles identify surface forms (see buildCorpus). */
+interface Sink<H> {
+  /** A word without hyphens: its handle, or null when it is not kept (see keep). */
+  word(raw: string): H | null;
+  /** A kept part of 3+ letters of a hyphenated compound, counted on its own. */
+  part(word: string): void;
+  /** A hyphenated compound with at least one kept part, parts joined by "-". */
+  compound(word: string): H;
+  /** A kept word directly following another kept word, with only spaces between them. */
+  bigram(prev: H, next: H): void;
+}
+
+function scan<H>(text: string, sink: Sink<H>): void {
   const s = prepare(text);
   const len = s.length;
   let prev: H | null = null;
@@ -101,22 +120,18 @@ function scan<H>(text: string, unigram: (word: string) => H, part: (word: string
       } else break;
     }
     const raw = s.slice(start, i);
-    let word: string | null = null;
+    let handle: H | null = null;
     if (hyphenated) {
       const parts = raw.split(HYPHEN);
       let anyKept = false;
       for (const p of parts) {
         if (!keep(p)) continue;
         anyKept = true;
-        if (p.length >= 3) part(p);
+        if (p.length >= 3) sink.part(p);
       }
-      if (anyKept) word = parts.join("-");
-    } else if (keep(raw)) word = raw;
-    let handle: H | null = null;
-    if (word !== null) {
-      handle = unigram(word);
-      if (prev !== null && onlySpace(s, prevEnd, start)) bigram(prev, handle);
-    }
+      if (anyKept) handle = sink.compound(parts.join("-"));
+    } else handle = sink.word(raw);
+    if (handle !== null && prev !== null && onlySpace(s, prevEnd, start)) sink.bigram(prev, handle);
     prev = handle;
     prevEnd = i;
   }
@@ -137,40 +152,50 @@ function keyOf(word: string): string {
   return word.includes("-") ? word.split("-").map(stem).join("-") : stem(word);
 }
 
-/** Terms of one text as [key, surface] pairs, in order of occurrence (for tests and debugging). */
-export function textTerms(text: string): [key: string, surface: string][] {
-  const out: [string, string][] = [];
-  scan(
-    text,
-    (w) => (out.push([keyOf(w), w]), w),
-    (w) => out.push([keyOf(w), w]),
-    (a, b) => out.push([keyOf(a) + " " + keyOf(b), a + " " + b]),
-  );
-  return out;
-}
-
 interface Surface {
-  /** Unique number of this surface form (bigram map keys are built from it). */
+  /** Number of this surface form, in order of first appearance. */
   sid: number;
+  /** Number of its term, in order of first appearance. */
   id: number;
   key: string;
   text: string;
   count: number;
+  /** Bigrams starting with this surface form, by the second one's sid. */
+  next: Map<number, Surface> | null;
 }
 
-export function buildCorpus(docs: DocText[]): Corpus {
+/**
+ * Terms of consecutive documents, numbered in order of first appearance among them (so that the chunks of a corpus,
+ * tokenised on several threads, merge into the numbering one pass would give). Strings travel joined by newlines
+ * (which no word holds): one string is copied between threads much faster than many.
+ */
+export interface TokenChunk {
+  /** Term keys (stems, bigrams joined by a space), by term number. */
+  keys: string;
+  /** Surface forms and, per surface form, its term number and number of occurrences. */
+  surfaces: string;
+  surfaceTerm: Int32Array;
+  surfaceCount: Int32Array;
+  /** Per document: end of its terms in `terms`/`tf`. */
+  docEnd: Int32Array;
+  terms: Int32Array;
+  /** Term frequency (title occurrences count double). */
+  tf: Float32Array;
+}
+
+export function tokenize(docs: DocText[]): TokenChunk {
   const vocab = new Map<string, number>();
   const keys: string[] = [];
-  // Every surface form seen, with its term and count; a term shows its most frequent surface form.
-  const words = new Map<string, Surface>();
-  const pairs = new Map<number, Surface>();
+  // Every surface form seen, with its term and count. Words that are not kept map to null, so that each distinct word
+  // is judged (stop word? number?) once.
+  const words = new Map<string, Surface | null>();
   const surfaces: Surface[] = [];
-  let dfList: number[] = [];
-  let scratch = new Float64Array(1024); // tf of the current document, by term id
-  const docTerms: Int32Array[] = [];
-  const docTf: Float64Array[] = [];
+  let scratch = new Float64Array(1024); // tf of the current document, by term number
   const touched: number[] = [];
   let weight = TITLE_WEIGHT;
+  let terms = new Int32Array(1 << 16);
+  let tf = new Float32Array(1 << 16);
+  const docEnd = new Int32Array(docs.length);
 
   const termId = (key: string): number => {
     let id = vocab.get(key);
@@ -178,12 +203,7 @@ export function buildCorpus(docs: DocText[]): Corpus {
       id = keys.length;
       vocab.set(key, id);
       keys.push(key);
-      dfList.push(0);
-      if (id >= scratch.length) {
-        const bigger = new Float64Array(scratch.length * 2);
-        bigger.set(scratch);
-        scratch = bigger;
-      }
+      if (id >= scratch.length) scratch = grow(scratch, new Float64Array(scratch.length * 2));
     }
     return id;
   };
@@ -194,117 +214,191 @@ export function buildCorpus(docs: DocText[]): Corpus {
     return e;
   };
   const newSurface = (key: string, text: string): Surface => {
-    const e: Surface = { sid: surfaces.length, id: termId(key), key, text, count: 0 };
+    const e: Surface = { sid: surfaces.length, id: termId(key), key, text, count: 0, next: null };
     surfaces.push(e);
     return e;
   };
-  const unigram = (w: string): Surface => {
+  const counted = (w: string): Surface => {
     let e = words.get(w);
-    if (e === undefined) words.set(w, (e = newSurface(keyOf(w), w)));
+    if (!e) words.set(w, (e = newSurface(keyOf(w), w)));
     return count(e);
   };
-  const bigram = (a: Surface, b: Surface): void => {
-    if (a.id === b.id) return;
-    const k = a.sid * 67108864 + b.sid; // exact for sid < 2^26
-    let e = pairs.get(k);
-    if (e === undefined) pairs.set(k, (e = newSurface(a.key + " " + b.key, a.text + " " + b.text)));
-    count(e);
+  const sink: Sink<Surface> = {
+    word(raw) {
+      let e = words.get(raw);
+      if (e === undefined) words.set(raw, (e = keep(raw) ? newSurface(keyOf(raw), raw) : null));
+      return e === null ? null : count(e);
+    },
+    part: counted,
+    compound: counted,
+    bigram(a, b) {
+      if (a.id === b.id) return;
+      a.next ??= new Map();
+      let e = a.next.get(b.sid);
+      if (e === undefined) a.next.set(b.sid, (e = newSurface(a.key + " " + b.key, a.text + " " + b.text)));
+      count(e);
+    },
   };
 
-  for (const doc of docs) {
+  let total = 0;
+  docs.forEach((doc, d) => {
     weight = TITLE_WEIGHT;
-    scan(doc.title, unigram, unigram, bigram);
+    scan(doc.title, sink);
     weight = 1;
-    scan(doc.abstract, unigram, unigram, bigram);
-    const ids = new Int32Array(touched.length);
-    for (let i = 0; i < ids.length; i++) ids[i] = touched[i];
-    ids.sort(); // typed-array sort: numeric, native
-    const tf = new Float64Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      tf[i] = scratch[ids[i]];
-      scratch[ids[i]] = 0;
-      dfList[ids[i]]++;
+    scan(doc.abstract, sink);
+    if (total + touched.length > terms.length) {
+      const size = Math.max(2 * terms.length, total + touched.length);
+      terms = grow(terms, new Int32Array(size));
+      tf = grow(tf, new Float32Array(size));
     }
+    for (const id of touched) {
+      terms[total] = id;
+      tf[total++] = scratch[id];
+      scratch[id] = 0;
+    }
+    docEnd[d] = total;
     touched.length = 0;
-    docTerms.push(ids);
-    docTf.push(tf);
-  }
-  if (surfaces.length >= 67108864) throw new Error("related: too many distinct words");
+  });
+  return {
+    keys: keys.join("\n"),
+    surfaces: surfaces.map((e) => e.text).join("\n"),
+    surfaceTerm: Int32Array.from(surfaces, (e) => e.id),
+    surfaceCount: Int32Array.from(surfaces, (e) => e.count),
+    docEnd,
+    terms: terms.slice(0, total),
+    tf: tf.slice(0, total),
+  };
+}
 
-  const n = docs.length;
-  const df = Int32Array.from(dfList);
-  dfList = [];
-  const idf = Float64Array.from(df, (d) => Math.log(n / d));
-  const weights: Float64Array[] = [];
+function grow<T extends Int32Array | Float32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+function typed<T extends Int32Array | Float64Array | Float32Array>(make: (buffer: ArrayBuffer | SharedArrayBuffer) => T, bytes: number, shared: boolean): T {
+  return make(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+}
+
+/**
+ * The corpus of documents tokenised in `chunks`: document d is document `at.index[d]` of chunk `at.chunk[d]` (by default
+ * the chunks' documents in order). Term ids are numbered in order of first appearance over the documents in corpus
+ * order, whatever the chunks, so the corpus is the same however its documents were split into chunks.
+ */
+export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: Int32Array; index: Int32Array }): { corpus: Corpus; vocabulary: Vocabulary } {
+  const place = at ?? { chunk: Int32Array.from(chunks.flatMap((c, i) => Array.from(c.docEnd, () => i))), index: Int32Array.from(chunks.flatMap((c) => Array.from(c.docEnd, (_, j) => j))) };
+  const n = place.chunk.length;
+  const vocab = new Map<string, number>();
+  const keys: string[] = [];
+  // Per chunk: its term numbers → corpus term ids, given as its terms first appear in corpus order.
+  const local = chunks.map((c) => (c.keys === "" ? [] : c.keys.split("\n")));
+  const ids = local.map((k) => new Int32Array(k.length).fill(-1));
+  let total = 0;
   for (let d = 0; d < n; d++) {
-    const ids = docTerms[d], tf = docTf[d];
-    const w = new Float64Array(ids.length);
+    const c = chunks[place.chunk[d]], i = place.index[d];
+    total += c.docEnd[i] - (i > 0 ? c.docEnd[i - 1] : 0);
+  }
+  const start = typed((b) => new Int32Array(b), 4 * (n + 1), shared);
+  const terms = typed((b) => new Int32Array(b), 4 * total, shared);
+  const tf = typed((b) => new Float32Array(b), 4 * total, shared);
+  let scratch = new Float32Array(1024); // tf of the current document, by term id
+  let pos = 0;
+  for (let d = 0; d < n; d++) {
+    const ci = place.chunk[d], c = chunks[ci], i = place.index[d], id = ids[ci];
+    const from = i > 0 ? c.docEnd[i - 1] : 0, end = c.docEnd[i];
+    const doc = terms.subarray(pos, pos + end - from);
+    for (let j = from; j < end; j++) {
+      const l = c.terms[j];
+      let t = id[l];
+      if (t < 0) {
+        const key = local[ci][l];
+        t = vocab.get(key) ?? -1;
+        if (t < 0) {
+          t = keys.length;
+          vocab.set(key, t);
+          keys.push(key);
+          if (t >= scratch.length) scratch = grow(scratch, new Float32Array(2 * scratch.length));
+        }
+        id[l] = t;
+      }
+      doc[j - from] = t;
+      scratch[t] = c.tf[j];
+    }
+    doc.sort(); // typed-array sort: numeric, native
+    for (let j = 0; j < doc.length; j++) tf[pos + j] = scratch[doc[j]];
+    pos += doc.length;
+    start[d + 1] = pos;
+  }
+  // Surface form → its term and count over all chunks (each chunk is used whole).
+  const forms = new Map<string, { id: number; count: number }>();
+  chunks.forEach((c, ci) => {
+    if (c.surfaces === "") return;
+    c.surfaces.split("\n").forEach((text, s) => {
+      const form = forms.get(text);
+      if (form) form.count += c.surfaceCount[s];
+      else forms.set(text, { id: ids[ci][c.surfaceTerm[s]], count: c.surfaceCount[s] });
+    });
+  });
+
+  const df = typed((b) => new Int32Array(b), 4 * keys.length, shared);
+  for (let i = 0; i < total; i++) df[terms[i]]++;
+  const idf = Float64Array.from(df, (x) => Math.log(n / x));
+  const weights = typed((b) => new Float64Array(b), 8 * total, shared);
+  for (let doc = 0; doc < n; doc++) {
+    const from = start[doc], to = start[doc + 1];
     let norm = 0;
-    for (let i = 0; i < ids.length; i++) {
-      w[i] = (1 + Math.log(tf[i])) * idf[ids[i]];
-      norm += w[i] * w[i];
+    for (let i = from; i < to; i++) {
+      const w = (1 + Math.log(tf[i])) * idf[terms[i]];
+      weights[i] = w;
+      norm += w * w;
     }
     norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < w.length; i++) w[i] /= norm;
-    weights.push(w);
+    if (norm > 0) for (let i = from; i < to; i++) weights[i] /= norm;
   }
 
+  // A term shows its most frequent surface form (ties: the shorter, then the first in code-unit order).
   const display: string[] = new Array(keys.length).fill("");
   const best = new Float64Array(keys.length).fill(-1);
-  for (const { id, text: s, count } of surfaces) {
-    const cur = display[id];
-    if (count > best[id] || (count === best[id] && (s.length < cur.length || (s.length === cur.length && s < cur)))) {
-      display[id] = s;
-      best[id] = count;
+  for (const [s, { id: t, count }] of forms) {
+    const cur = display[t];
+    if (count > best[t] || (count === best[t] && (s.length < cur.length || (s.length === cur.length && s < cur)))) {
+      display[t] = s;
+      best[t] = count;
     }
   }
-  return { n, terms: docTerms, weights, tf: docTf, df, display, stems: keys.map((k) => k.split(" ")), atoms: [] };
+
+  // Atoms of the terms that can be shown (in two documents or more): stems of words and of compounds' parts.
+  const atomIds = new Map<string, number>();
+  const atomStart = typed((b) => new Int32Array(b), 4 * (keys.length + 1), shared);
+  const atomList: number[] = [];
+  keys.forEach((key, t) => {
+    if (df[t] >= 2) {
+      for (const atom of key.split(/[ -]/)) {
+        let a = atomIds.get(atom);
+        if (a === undefined) atomIds.set(atom, (a = atomIds.size));
+        atomList.push(a);
+      }
+    }
+    atomStart[t + 1] = atomList.length;
+  });
+  const atoms = typed((b) => new Int32Array(b), 4 * atomList.length, shared);
+  atoms.set(atomList);
+  return { corpus: { n, start, terms, weights, tf, df, atomStart, atoms }, vocabulary: { display } };
 }
 
 /** Cosine of documents a and b (vectors are normalised) and how many weighted terms they share. */
 export function dot(c: Corpus, a: number, b: number): { score: number; shared: number } {
-  const ta = c.terms[a], tb = c.terms[b], wa = c.weights[a], wb = c.weights[b];
-  let i = 0, j = 0, score = 0, shared = 0;
-  while (i < ta.length && j < tb.length) {
-    if (ta[i] === tb[j]) {
-      score += wa[i] * wb[j];
-      if (wa[i] !== 0) shared++; // a term in every document (weight 0) is not shared evidence
+  const { terms: t, weights: w } = c;
+  let i = c.start[a], j = c.start[b];
+  const ia = c.start[a + 1], jb = c.start[b + 1];
+  let score = 0, shared = 0;
+  while (i < ia && j < jb) {
+    if (t[i] === t[j]) {
+      score += w[i] * w[j];
+      if (w[i] !== 0) shared++; // a term in every document (weight 0) is not shared evidence
       i++;
       j++;
-    } else if (ta[i] < tb[j]) i++;
+    } else if (t[i] < t[j]) i++;
     else j++;
   }
   return { score, shared };
-}
-
-/** Pick display terms from (term id, weight) pairs ranked by weight: skip terms whose stems are all
- * (or, with `strict`, any) already covered by an earlier term; fall back to skipped ones if needed. */
-export function pickTerms(c: Corpus, ranked: { id: number; w: number }[], min: number, max: number, strict: boolean): string[] {
-  const covered = new Set<string>();
-  const picked: string[] = [];
-  const skipped: string[] = [];
-  const seen = new Set<string>();
-  for (const { id } of ranked) {
-    if (picked.length >= max) break;
-    const text = c.display[id];
-    if (seen.has(text)) continue;
-    seen.add(text);
-    let stems = c.atoms[id];
-    if (stems === undefined) c.atoms[id] = stems = c.stems[id].flatMap((s) => s.split("-"));
-    const isCovered = strict ? stems.some((s) => covered.has(s)) : stems.every((s) => covered.has(s));
-    if (isCovered) {
-      skipped.push(text);
-      // In strict mode a skipped phrase also covers its words, so that "aware" does not follow
-      // "sharpness" once "sharpness-aware" was passed over.
-      if (strict) for (const s of stems) covered.add(s);
-      continue;
-    }
-    picked.push(text);
-    for (const s of stems) covered.add(s);
-  }
-  for (const text of skipped) {
-    if (picked.length >= min) break;
-    picked.push(text);
-  }
-  return picked;
 }
