@@ -2,8 +2,6 @@
 // The query, filters and sort live in the URL (/search/?q=…&topic=…&year=…&code=1&sort=newest), so a search can be
 // linked and Back/Forward replay it. Result text is inserted with textContent; excerpts keep only Pagefind's <mark>.
 
-import { loadBundles, searchAll } from "./search-bundles.js";
-
 const PAGE_SIZE = 10;
 const SORTS = { newest: { date: "desc" }, upvotes: { upvotes: "desc" } };
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -244,8 +242,10 @@ async function run(state) {
     const pagefind = await loadPagefind();
     const options = { filters: filtersFor(state), sort: SORTS[state.sort] };
     if (extraBundles.length) {
-      extraPromise ??= loadBundles(base, extraBundles, { baseUrl: base, excerptLength: 24, noWorker: true });
-      response = await searchAll([pagefind, ...(await extraPromise)], state.q || null, options);
+      // Only catalogues indexed in several bundles load the merging code.
+      const bundles = await import("./search-bundles.js");
+      extraPromise ??= bundles.loadBundles(base, extraBundles, { baseUrl: base, excerptLength: 24, noWorker: true });
+      response = await bundles.searchAll([pagefind, ...(await extraPromise)], state.q || null, options);
     } else response = await pagefind.search(state.q || null, options);
   } catch (error) {
     pagefindPromise = null;
