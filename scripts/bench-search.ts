@@ -1,17 +1,18 @@
 // `tsx scripts/bench-search.ts [--dir site] [--query Sinkhorn] [--runs 5]`: what a first search costs in a real browser.
-// Builds the bundled dumps into a temporary folder (unless --dir names a built site), serves it on 127.0.0.1 and, in
-// headless Chromium with an empty cache each run (a new context, whose window is left to settle first), opens
-// /search/?q=<query>. Prints the bytes transferred in total (page, CSS, JS, pagefind.js and its wasm, index chunks,
-// fragments; counted on the server's sockets, headers included) and the time from navigation start to the first result
-// on screen, with where that time went (resource timings), plus a typed query on a loaded page.
+// Builds the bundled dumps into a temporary folder (unless --dir names a built site), serves it on 127.0.0.1 from a
+// server process of its own and, in headless Chromium with an empty cache each run, opens /search/?q=<query> two ways:
+// in a new window (a new context, left to settle first), and from the home page as the header search box does. Prints
+// the bytes transferred in total (page, CSS, JS, pagefind.js and its wasm, index chunks, fragments; counted on the
+// server's sockets, headers included) and the time from navigation start to the first result on screen, with where
+// that time went (resource timings), plus a typed query on a loaded page.
 import path from "node:path";
 import os from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
-import type { Socket } from "node:net";
+import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { build, root } from "./build.ts";
-import { startServer } from "./serve.ts";
+import type { ServerMessage, ServerReport } from "./bench/search-server.ts";
 import { launchChromium } from "../test/helpers/browser.ts";
 
 export const TARGET_BYTES = 250 * 1024;
@@ -42,6 +43,7 @@ export interface Phases {
 
 export interface SearchBenchResult {
   query: string;
+  arrival: Arrival;
   runs: SearchBenchRun[];
   median: { bytes: number; firstResultMs: number; typedQueryMs: number; phases: Phases };
 }
@@ -61,22 +63,49 @@ function milestones(html: number, resources: { path: string; start: number; end:
   };
 }
 
-/** Measures first searches against a built site folder (served at "/"). */
-export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5): Promise<SearchBenchResult> {
-  const server = await startServer({ dir, base: "/", port: 0 });
-  // Count bytes per socket, and attribute them to the request being answered.
-  const sockets = new Set<Socket>();
-  let perRequest: { path: string; bytes: number }[] = [];
-  server.server.on("connection", (s: Socket) => sockets.add(s));
-  server.server.on("request", (req, res) => {
-    res.on("finish", () => perRequest.push({ path: `${res.statusCode} ${req.url ?? ""}`, bytes: Number(res.getHeader("content-length") ?? 0) }));
-  });
+/** How the reader reaches the search page: a new browser window, or the header search box of a page of the site. */
+export type Arrival = "new window" | "from the site";
+
+/** Starts scripts/bench/search-server.ts on `dir` in a child process. */
+async function startSearchServer(dir: string) {
+  const child = fork(path.join(root, "scripts/bench/search-server.ts"), [], { execArgv: ["--import", "tsx"], env: { ...process.env, BENCH_SITE: dir }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const next = () =>
+    new Promise<ServerMessage | string>((resolve, reject) => {
+      const exited = (code: number | null) => reject(new Error(`search server exited (${code})`));
+      child.once("exit", exited);
+      child.once("message", (m) => {
+        child.off("exit", exited);
+        resolve(m as ServerMessage | string);
+      });
+    });
+  const { url } = (await next()) as { url: string };
+  return {
+    url,
+    reset: async () => void (child.send("reset"), await next()),
+    report: async () => (child.send("report"), (await next()) as ServerReport),
+    stop: () => new Promise<void>((resolve) => (child.once("exit", () => resolve()), child.send("stop"))),
+  };
+}
+
+/**
+ * Measures first searches against a built site folder (served at "/" by a server in its own process). Each run is a new
+ * browser context with an empty cache; `arrival` "from the site" first opens the home page, then empties the cache and
+ * goes to the search page as the header search box does.
+ */
+export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arrival: Arrival = "new window"): Promise<SearchBenchResult> {
+  const server = await startSearchServer(dir);
   const browser = await launchChromium();
   const results: SearchBenchRun[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext();
       const page = await context.newPage();
+      if (arrival === "from the site") {
+        await page.goto(server.url);
+        const cdp = await context.newCDPSession(page);
+        await cdp.send("Network.clearBrowserCache");
+        await cdp.detach();
+      }
       // Each new context opens a browser window, and Chromium 156 then loads its omnibox popup UI in a renderer of its
       // own (about 1 s of CPU on this 2-core machine). Let that settle first: a reader's browser is not starting a window
       // as they search, and on 2 cores it would otherwise compete with the page being measured.
@@ -92,9 +121,7 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5): Pr
           }
         }).observe(document, { childList: true, subtree: true });
       });
-      for (const s of sockets) s.destroy();
-      sockets.clear();
-      perRequest = [];
+      await server.reset();
       const shown = page.waitForEvent("console", { predicate: (m) => m.text() === "bench-search: first result", timeout: 15_000 });
       await page.goto(`${server.url}search/?q=${encodeURIComponent(query)}`);
       await shown;
@@ -106,8 +133,7 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5): Pr
         resources: (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).map((r) => ({ path: new URL(r.name).pathname, start: r.startTime, end: r.responseEnd })),
       }));
       const phases = milestones(timings.html, timings.resources);
-      const bytes = [...sockets].reduce((n, s) => n + s.bytesWritten, 0);
-      const requests = [...perRequest];
+      const { bytes, requests } = await server.report();
 
       // A typed query on the loaded page (index already initialised by the first one; new words load new chunks).
       await page.fill("#search-q", "optimal transport");
@@ -130,10 +156,11 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5): Pr
     }
   } finally {
     await browser.close();
-    await server.close();
+    await server.stop();
   }
   return {
     query,
+    arrival,
     runs: results,
     median: {
       bytes: median(results.map((r) => r.bytes)),
@@ -142,6 +169,29 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5): Pr
       phases: Object.fromEntries(Object.keys(results[0].phases).map((k) => [k, median(results.map((r) => r.phases[k as keyof Phases]))])) as unknown as Phases,
     },
   };
+}
+
+export const ARRIVALS: Arrival[] = ["new window", "from the site"];
+
+/** Prints a result: the requests of the first run (with `requests`), bytes, times and where the time went. */
+export function printSearchBench(r: SearchBenchResult, requests: boolean): void {
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  console.log(`\nFirst search for "${r.query}" in headless Chromium, ${r.arrival === "new window" ? "opened in a new window" : "from the header search box of another page"}, empty cache, ${r.runs.length} runs (median):`);
+  if (requests) {
+    console.log("  request                                           bytes");
+    for (const q of r.runs[0].requests) console.log(`  ${q.path.slice(0, 48).padEnd(48)} ${String(q.bytes).padStart(7)}`);
+  }
+  console.log(`  transferred in total: ${kb(r.median.bytes)} (target < ${kb(TARGET_BYTES)}) ${r.median.bytes < TARGET_BYTES ? "ok" : "OVER"}`);
+  const times = r.runs.map((x) => x.firstResultMs);
+  console.log(
+    `  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target < ${TARGET_MS} ms) ${r.median.firstResultMs < TARGET_MS ? "ok" : "OVER"}`,
+  );
+  const p = r.median.phases;
+  console.log(
+    `  where it went (medians, ms after navigation start): page ${p.html.toFixed(0)}, search.js and pagefind.js ${p.scripts.toFixed(0)}, index files ${p.index.toFixed(0)}, fragments requested ${p.fragmentsRequested.toFixed(0)}, first fragment ${p.firstFragment.toFixed(0)}, first result ${r.median.firstResultMs.toFixed(0)}`,
+  );
+  console.log(`  typed query on the loaded page → first result: ${r.median.typedQueryMs.toFixed(0)} ms`);
+  console.log(`  all runs: ${r.runs.map((x) => `${kb(x.bytes)} / ${x.firstResultMs.toFixed(0)} ms / ${x.typedQueryMs.toFixed(0)} ms`).join("; ")}`);
 }
 
 async function main(): Promise<void> {
@@ -161,22 +211,7 @@ async function main(): Promise<void> {
     await build({ dumps: path.join(root, "content/dumps"), out: dir, base: "/", strict: false, log: () => {} });
   }
   try {
-    const r = await benchSearch(dir, values.query, Number(values.runs));
-    const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
-    console.log(`\nFirst search for "${r.query}" in headless Chromium, empty cache, ${r.runs.length} runs (median):`);
-    console.log("  request                                           bytes");
-    for (const q of r.runs[0].requests) console.log(`  ${q.path.slice(0, 48).padEnd(48)} ${String(q.bytes).padStart(7)}`);
-    console.log(`  transferred in total: ${kb(r.median.bytes)} (target < ${kb(TARGET_BYTES)}) ${r.median.bytes < TARGET_BYTES ? "ok" : "OVER"}`);
-    const times = r.runs.map((x) => x.firstResultMs);
-    console.log(
-      `  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target < ${TARGET_MS} ms) ${r.median.firstResultMs < TARGET_MS ? "ok" : "OVER"}`,
-    );
-    const p = r.median.phases;
-    console.log(
-      `  where it went (medians, ms after navigation start): page ${p.html.toFixed(0)}, search.js and pagefind.js ${p.scripts.toFixed(0)}, index files ${p.index.toFixed(0)}, fragments requested ${p.fragmentsRequested.toFixed(0)}, first fragment ${p.firstFragment.toFixed(0)}, first result ${r.median.firstResultMs.toFixed(0)}`,
-    );
-    console.log(`  typed query on the loaded page → first result: ${r.median.typedQueryMs.toFixed(0)} ms`);
-    console.log(`  all runs: ${r.runs.map((x) => `${kb(x.bytes)} / ${x.firstResultMs.toFixed(0)} ms / ${x.typedQueryMs.toFixed(0)} ms`).join("; ")}`);
+    for (const arrival of ARRIVALS) printSearchBench(await benchSearch(dir, values.query, Number(values.runs), arrival), true);
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-// `npm run bench -- --papers N`: builds N synthetic papers end to end and prints time, memory and size per stage.
+// `npm run bench -- --papers N`: builds N synthetic papers end to end and prints time, memory and size per stage, and what a first search costs.
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -8,6 +8,7 @@ import { root } from "./build.ts";
 import { readDumps } from "./io.ts";
 import { parseDump } from "./stages/parse.ts";
 import { dumpFiles, synthPapers } from "./bench/synth.ts";
+import { benchSearch, printSearchBench } from "./bench-search.ts";
 
 const { values } = parseArgs({
   options: {
@@ -85,6 +86,8 @@ function dirSize(dir: string): { bytes: number; files: number } {
   return { bytes, files };
 }
 
+const SEARCH_QUERY = "gradient descent";
+
 const gb = (b?: number) => (b === undefined ? "" : (b / 1024 ** 3).toFixed(2) + " GB");
 
 const work = mkdtempSync(path.join(os.tmpdir(), "catalogue-bench-"));
@@ -105,6 +108,11 @@ try {
   console.log("stage        seconds   peak memory   papers/s");
   for (const [name, s] of Object.entries(full.stages)) console.log(`${name.padEnd(12)} ${s.seconds.toFixed(2).padStart(7)}   ${gb(s.peakBytes).padStart(11)}   ${pagesPerSecond(name).padStart(8)}`);
 
+  // A first search on the built catalogue, in Chromium (see bench-search.ts); a query most papers' words match, so that
+  // every search bundle has results to send.
+  const search = await benchSearch(out, SEARCH_QUERY, 3);
+  printSearchBench(search, false);
+
   let incremental: Run | undefined;
   if (!values["skip-incremental"]) {
     for (const [file, text] of dumpFiles(papers.slice(n), 200, "zz_added")) writeFileSync(path.join(dumps, file), text);
@@ -117,6 +125,7 @@ try {
     papers: n,
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", memoryGB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
     full: { wallSeconds: full.wall, peakBytes: full.peakBytes, stages: full.stages, outputBytes: size.bytes, outputFiles: size.files, eleventyMsPerPage: (full.stages.eleventy?.seconds ?? 0) * 1000 / n },
+    search: { query: search.query, arrival: search.arrival, bytes: search.median.bytes, firstResultMs: search.median.firstResultMs, typedQueryMs: search.median.typedQueryMs },
     incremental: incremental && { wallSeconds: incremental.wall, peakBytes: incremental.peakBytes, stages: incremental.stages, counts: incremental.counts },
   };
   const jsonFile = values.json ?? path.join(root, "bench", `results-${n}.json`);

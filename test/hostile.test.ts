@@ -309,6 +309,26 @@ describe("a failed build leaves the previous site untouched", () => {
     }
   });
 
+  test("a swap puts the new output in place at once and removes the previous one in the background", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "swap-"));
+    try {
+      const target = path.join(dir, "site");
+      mkdirSync(path.join(target, "papers/a"), { recursive: true });
+      writeFileSync(path.join(target, "papers/a/index.html"), "old");
+      // What a removal stopped half-way left behind.
+      mkdirSync(path.join(dir, ".site.old-1"));
+      mkdirSync(path.join(dir, "staging"));
+      writeFileSync(path.join(dir, "staging/index.html"), "new");
+      swapIn(path.join(dir, "staging"), target);
+      assert.deepEqual(readdirSync(target), ["index.html"]);
+      assert.equal(readFileSync(path.join(target, "index.html"), "utf8"), "new");
+      for (let i = 0; i < 100 && readdirSync(dir).length > 1; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(readdirSync(dir), ["site"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a swap that cannot complete puts the previous output back", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "swap-"));
     try {
