@@ -44,7 +44,7 @@ ${trusted(data.content)}
 ${data.hasMath ? html`<div hidden>${data.title}. ${data.description}</div>` : ""}
 <dl class="paper-facts">
 <dt>Topics</dt><dd><ul class="tags">${data.topics.map((t) => html`<li><a href="/topics/${t}/" data-pagefind-filter="topic">${topicName(topics, t)}</a></li>`)}</ul></dd>
-${data.keywords.length ? html`<dt>Key terms</dt><dd><ul class="tags">${data.keywords.map((k) => html`<li><a href="/search/?q=${encodeURIComponent(k)}">${k}</a></li>`)}</ul></dd>` : ""}
+${data.keywords.length ? html`<dt data-pagefind-ignore>Key terms</dt><dd data-pagefind-ignore><ul class="tags">${data.keywords.map((k) => html`<li><a href="/search/?q=${encodeURIComponent(k)}">${k}</a></li>`)}</ul></dd>` : ""}
 ${data.links.length ? html`<dt>Code and links</dt><dd><ul class="links">${data.links.map((l) => html`<li><a href="${l}" rel="noopener">${l}</a></li>`)}</ul></dd>` : ""}
 </dl>
 </article>

@@ -10,7 +10,7 @@ import { swapIn, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { renderSite } from "./render.ts";
-import { readCache, reuseUnchanged, templateVersion, writeCache } from "./render-cache.ts";
+import { readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -84,7 +84,9 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
       site: staging,
       previous: out,
       pages: new Map(Object.entries(first.cache.pages)),
+      order: first.arrival,
       templates: first.cache.version,
+      known: first.previous?.version === first.cache.version ? new Map(Object.entries(first.previous.search ?? {}).map(([f, [page, article]]) => [f, { page, article }])) : undefined,
       shardSize: opts.searchShard,
       workers: opts.workers,
       onShardDone: (done, total, papers) => run.progress.count(done, total, papers, "search shards"),
@@ -96,7 +98,7 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     opts.log(`Search index: ${search.pages} pages in ${search.shards} ${search.shards === 1 ? "bundle" : "bundles"}${search.reused ? ` (${search.reused} unchanged, kept)` : ""}`);
     await finishSearchPage(staging);
     swapIn(staging, out);
-    writeCache(first.cacheFile, first.cache);
+    writeCache(first.cacheFile, { ...first.cache, search: Object.fromEntries([...search.articles].map(([f, a]) => [f, [a.page, a.article]])) });
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;
@@ -138,11 +140,12 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     const t1 = performance.now();
     const m1 = Date.now();
     const cacheFile = path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
-    const cache = {
+    const cache: RenderCache = {
       version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
       pages: Object.fromEntries(ingested.pageHashes),
     };
-    const plan = reuseUnchanged(readCache(cacheFile), cache, out, staging);
+    const previous = readCache(cacheFile);
+    const plan = reuseUnchanged(previous, cache, out, staging);
     run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.reused ? `, ${plan.reused} unchanged` : ""}, and the index pages`);
     const rendered = await renderSite({
       out: staging,
@@ -161,7 +164,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     run.counts.pagesReused = plan.reused;
     run.marks.eleventy = [m1, Date.now()];
     copyFileSync(ingested.catalogueFile, path.join(staging, "catalogue.json"));
-    return { ok: true as const, report, papersDir, cache, cacheFile };
+    return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival };
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;

@@ -8,6 +8,7 @@ import { ingest, type IngestOptions } from "./ingest.ts";
 import { formatReport } from "./report.ts";
 import { catalogue, pageData } from "./stages/write.ts";
 import { card } from "./eleventy/indexes.ts";
+import type { Paper } from "./types.ts";
 
 /** Below this many bytes of dumps, the ingest runs in the build's own process (start-up would cost more than it saves). */
 export const CHILD_ABOVE_BYTES = 4 * 1024 * 1024;
@@ -20,6 +21,8 @@ export interface IngestSummary {
   timings: Record<string, number>;
   /** File name → content hash of every paper page, in order. */
   pageHashes: [string, string][];
+  /** Paper page files in the order their papers first appear in the dumps (file name, then line). */
+  arrival: string[];
   /** Where every paper's card (for the index pages) and the catalogue.json text were written. */
   cardsFile: string;
   catalogueFile: string;
@@ -68,9 +71,17 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
     papers: s.papers.length,
     timings: ingested.timings,
     pageHashes: [...ingested.pageHashes],
+    arrival: arrivalOrder(s.papers),
     cardsFile,
     catalogueFile,
   };
+}
+
+/** Page files by where their papers first appear: dump file name, then line (a paper's sources are in that order). */
+function arrivalOrder(papers: Paper[]): string[] {
+  const keyed = papers.map((p) => ({ file: `${p.slug}.md`, at: p.sources[0] }));
+  keyed.sort((a, b) => (a.at.file !== b.at.file ? (a.at.file < b.at.file ? -1 : 1) : a.at.line - b.at.line || (a.file < b.file ? -1 : 1)));
+  return keyed.map((k) => k.file);
 }
 
 function dumpBytes(dir: string): number {

@@ -9,6 +9,8 @@ export interface RenderCache {
   version: string;
   /** Paper page file → hash of its text, as rendered into the output. */
   pages: Record<string, string>;
+  /** Paper page file → [page hash, hash of what Pagefind indexes of it] (see search-index.ts). */
+  search?: Record<string, [string, string]>;
 }
 
 /** Hash of the files under the given folders and files (sorted, by content) plus settings. */

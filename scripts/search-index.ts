@@ -1,8 +1,10 @@
 // Search index: Pagefind over the paper pages, in shards of at most SEARCH_SHARD pages, each its own bundle, two at a time.
 //
 // Why shards: one Pagefind run over 100,000 pages needs about 10 GB of memory and one core for minutes. Shards bound the
-// memory per run, use both cores, and let a rebuild keep every shard whose pages did not change. The browser merges the
-// bundles with Pagefind's mergeIndex (layouts/assets/search.js). A catalogue of up to SEARCH_SHARD papers has one bundle.
+// memory per run, use both cores, and let a rebuild keep every shard whose indexed content did not change. Shards are
+// consecutive runs of the pages in the order their papers first appear in the dumps, so a new dump's papers (which
+// come last) change only the last shard. The browser merges the bundles (layouts/assets/search-bundles.js). A
+// catalogue of up to SEARCH_SHARD papers has one bundle.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -32,24 +34,34 @@ export function searchBundles(papers: number, shardSize = SEARCH_SHARD): string[
   return Array.from({ length: Math.max(1, Math.ceil(papers / shardSize)) }, (_, i) => `/${bundleDir(i)}/`);
 }
 
-/** Which shard a page belongs to: a hash of its file name, so a page stays in its shard while the shard count stays. */
-export function shardOf(file: string, shards: number): number {
-  return createHash("sha256").update(file).digest().readUInt32BE(0) % shards;
+/** The pages of each shard: consecutive runs of `order`, `size` pages each (the last one holds the rest). */
+export function shardMembers(order: string[], size = SEARCH_SHARD): string[][] {
+  return searchBundles(order.length, size).map((_, i) => order.slice(i * size, (i + 1) * size));
 }
 
 export interface SearchIndexPlan {
   /** Site being built (paper pages in papers/<slug>/index.html). */
   site: string;
-  /** The site this build replaces (shards whose pages are unchanged are copied from it), if any. */
+  /** The site this build replaces (shards whose indexed content is unchanged are copied from it), if any. */
   previous?: string;
   /** Paper page file (`<slug>.md`) → hash of everything its HTML is made from. */
   pages: Map<string, string>;
+  /** Page files in the order their papers first appear in the dumps (default: file-name order). */
+  order?: string[];
   /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
   templates: string;
+  /** What the previous build found Pagefind indexes of each page, for pages whose hash is unchanged (see `indexed`). */
+  known?: Map<string, IndexedHash>;
   /** Most pages per bundle (tests use small shards). */
   shardSize?: number;
   workers?: number;
   onShardDone?: (done: number, total: number, papers: number) => void;
+}
+
+/** A page's hash and the hash of the part of its HTML Pagefind indexes (see articleHash). */
+export interface IndexedHash {
+  page: string;
+  article: string;
 }
 
 export interface SearchIndexResult {
@@ -57,15 +69,37 @@ export interface SearchIndexResult {
   indexed: number;
   reused: number;
   pages: number;
+  /** Every page's IndexedHash, for the next build's `known`. */
+  articles: Map<string, IndexedHash>;
 }
 
+/**
+ * Hash of what Pagefind reads of a paper page: the article marked data-pagefind-body, which holds every
+ * data-pagefind-* attribute, less the list items it ignores (the key terms, which move with the whole catalogue's
+ * word statistics). The rest of the page (related papers, citation) can change without touching the index.
+ */
+export function articleHash(html: string): string {
+  const from = html.indexOf("<article");
+  const to = html.indexOf("</article>", from);
+  const article = from >= 0 && to >= 0 ? html.slice(from, to) : html;
+  return createHash("sha256").update(article.replace(IGNORED_ITEMS, "")).digest("hex");
+}
+
+/** Definition-list terms and descriptions Pagefind ignores (they hold no nested dt or dd). */
+const IGNORED_ITEMS = /<(dt|dd) data-pagefind-ignore>[\s\S]*?<\/\1>/g;
+
 export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchIndexResult> {
-  const count = searchBundles(plan.pages.size, plan.shardSize).length;
-  const members: string[][] = Array.from({ length: count }, () => []);
-  for (const file of [...plan.pages.keys()].sort()) members[shardOf(file, count)].push(file);
+  const articles = new Map<string, IndexedHash>();
+  for (const [file, page] of plan.pages) {
+    const known = plan.known?.get(file);
+    const article = known?.page === page ? known.article : articleHash(readFileSync(path.join(plan.site, "papers", file.replace(/\.md$/, ""), "index.html"), "utf8"));
+    articles.set(file, { page, article });
+  }
+  const members = shardMembers(plan.order ?? [...plan.pages.keys()].sort(), plan.shardSize);
+  const count = members.length;
   const keys = members.map((files) => {
-    const h = createHash("sha256").update(JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates, count }) + "\n");
-    for (const f of files) h.update(`${f}\t${plan.pages.get(f)}\n`);
+    const h = createHash("sha256").update(JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates }) + "\n");
+    for (const f of files) h.update(`${f}\t${articles.get(f)!.article}\n`);
     return h.digest("hex");
   });
   const todo: number[] = [];
@@ -73,7 +107,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
   for (let i = 0; i < count; i++) {
     const dest = path.join(plan.site, bundleDir(i));
     // Determinism: Pagefind writes some files in a different order each run (Pagefind issue #638), so a shard whose
-    // pages are unchanged keeps the previous bundle rather than being rebuilt.
+    // indexed content is unchanged keeps the previous bundle rather than being rebuilt.
     const prev = plan.previous && path.join(plan.previous, bundleDir(i));
     if (prev && readStamp(prev) === keys[i]) {
       linkTree(prev, dest);
@@ -100,7 +134,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
     }),
   );
   if (failure !== null) throw failure;
-  return { shards: count, indexed: todo.length, reused, pages: plan.pages.size };
+  return { shards: count, indexed: todo.length, reused, pages: plan.pages.size, articles };
 }
 
 function readStamp(bundle: string): string | null {

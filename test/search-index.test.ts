@@ -1,5 +1,5 @@
 // Search bundles: a catalogue larger than one shard is indexed as several Pagefind bundles that together hold every
-// paper page once, and a rebuild keeps the bundles whose pages did not change.
+// paper page once, and a rebuild keeps the bundles whose indexed content did not change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { build, root } from "../scripts/build.ts";
-import { searchBundles, shardOf } from "../scripts/search-index.ts";
+import { searchBundles, shardMembers } from "../scripts/search-index.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
 
 /** URLs of the pages in one Pagefind bundle (from its fragments). */
@@ -26,15 +26,14 @@ test("a catalogue of one shard or less has one bundle at /pagefind/; larger ones
   assert.deepEqual(searchBundles(440, 150), ["/pagefind/", "/pagefind-1/", "/pagefind-2/"]);
 });
 
-test("a page's shard depends only on its file name and the shard count", () => {
-  const files = Array.from({ length: 300 }, (_, i) => `paper-${i}.md`);
-  const counts = [0, 0, 0];
-  for (const f of files) {
-    assert.equal(shardOf(f, 3), shardOf(f, 3));
-    counts[shardOf(f, 3)]++;
-  }
-  // Spread over every shard, none far from a third.
-  for (const c of counts) assert.ok(c > 60 && c < 140, `shard sizes ${counts}`);
+test("shards are consecutive runs of the pages in arrival order, so new pages change only the last shard", () => {
+  const order = Array.from({ length: 320 }, (_, i) => `paper-${i}.md`);
+  const before = shardMembers(order, 150);
+  assert.deepEqual(before.map((m) => m.length), [150, 150, 20]);
+  assert.deepEqual(before.flat(), order);
+  const after = shardMembers([...order, "new-1.md", "new-2.md"], 150);
+  assert.deepEqual(after.slice(0, 2), before.slice(0, 2));
+  assert.deepEqual(after[2], [...before[2], "new-1.md", "new-2.md"]);
 });
 
 test("the bundled dumps in shards of 150: three bundles hold every paper page exactly once; a rebuild keeps them all", async () => {
@@ -54,13 +53,17 @@ test("the bundled dumps in shards of 150: three bundles hold every paper page ex
     const again = await build({ dumps, out, base: "/", strict: false, log: () => {}, searchShard: 150 });
     assert.equal(again.counts.searchShardsReused, 3);
 
-    // A new paper rebuilds at least the bundle it lands in; every page is still indexed once.
+    // A new paper in a dump that sorts last lands in the last bundle. Other pages change too (related papers, key
+    // terms), but not what Pagefind indexes of them: the other bundles are kept. Every page is still indexed once.
     writeFileSync(path.join(dumps, "zz_new.txt"), "Get trending papers in your email inbox once a day!\nGet trending papers in your email inbox!\nSubscribeA Completely New Paper About Shard Reuse\nWe study how search bundles are kept between builds of a catalogue.\n");
     const third = await build({ dumps, out, base: "/", strict: false, log: () => {}, searchShard: 150 });
     assert.equal(third.counts.searchShards, 3);
-    assert.ok(third.counts.searchShardsReused <= 2, `kept ${third.counts.searchShardsReused}`);
+    assert.ok(third.counts.pagesRendered > 1, "the new paper changed other pages");
+    assert.equal(third.counts.searchShardsReused, 2);
+    assert.ok(bundleUrls(path.join(out, "pagefind-2")).includes("/papers/a-completely-new-paper-about-shard-reuse/"));
     const all = ["pagefind", "pagefind-1", "pagefind-2"].flatMap((b) => bundleUrls(path.join(out, b)));
     assert.equal(all.length, 441);
+    assert.equal(new Set(all).size, 441);
   } finally {
     removeBuildCache(dumps);
     rmSync(dir, { recursive: true, force: true });
