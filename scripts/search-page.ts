@@ -2,7 +2,7 @@
 // then, and the chunk tables that let assets/search.js fetch a query's index chunk before Pagefind asks for it.
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 
 interface IndexTables {
@@ -66,6 +66,20 @@ function readMeta(bytes: Uint8Array): IndexTables {
 
 const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/** True when every extra bundle (`pagefind-1/`, …) has exactly the primary bundle's WebAssembly files. */
+function sameWasm(siteDir: string): boolean {
+  const wasm = (dir: string) => readdirSync(dir).filter((f) => /^wasm\.[\w-]+\.pagefind$/.test(f)).sort();
+  const primary = path.join(siteDir, "pagefind");
+  const files = wasm(primary);
+  return readdirSync(siteDir)
+    .filter((d) => /^pagefind-\d+$/.test(d))
+    .every((d) => {
+      const other = path.join(siteDir, d);
+      const theirs = wasm(other);
+      return theirs.length === files.length && theirs.every((f, i) => f === files[i] && readFileSync(path.join(other, f)).equals(readFileSync(path.join(primary, f))));
+    });
+}
+
 /** Rewrites `<siteDir>/search/index.html` for the index in `<siteDir>/pagefind/`; running it again gives the same page. */
 export async function finishSearchPage(siteDir: string): Promise<void> {
   const pageFile = path.join(siteDir, "search/index.html");
@@ -89,13 +103,15 @@ export async function finishSearchPage(siteDir: string): Promise<void> {
     "data-index-tag": tag,
     "data-index-chunks": chunks.length <= MAX_CHUNKS ? chunks.flat().join(" ") : "",
     "data-index-filters": Object.entries(filters).flat().join(" "),
+    // The same Pagefind wrote every bundle: their WebAssembly files are the primary's, fetched once (search.js).
+    "data-shared-wasm": sameWasm(siteDir) ? "1" : "",
   };
   const dir = script[1];
   const links = [`${dir}pagefind-entry.json?ts=${tag}`, `${dir}${metaName}`].map((href) => `<link rel="preload" href="${escapeAttr(href)}" as="fetch" crossorigin>\n`).join("");
   const after = before
     .replace(/<link rel="preload" href="[^"]*(?:pagefind-entry\.json\?ts=|\.pf_meta")[^>]*>\n/g, "")
     .replace(script[0], script[0] + links)
-    .replace(/(<form id="search-form"[^>]*?)(?: data-index-tag="[^"]*" data-index-chunks="[^"]*" data-index-filters="[^"]*")?>/, (_, start: string) =>
+    .replace(/(<form id="search-form"[^>]*?)(?: data-index-tag="[^"]*" data-index-chunks="[^"]*" data-index-filters="[^"]*" data-shared-wasm="[^"]*")?>/, (_, start: string) =>
       `${start}${Object.entries(attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join("")}>`,
     );
   if (after !== before) writeFileSync(pageFile, after);

@@ -67,14 +67,29 @@ function inflateNatively() {
   const site = new URL(base, location.href).href;
   // Any bundle's files: pagefind/, and pagefind-1/ … for a catalogue indexed in shards (scripts/search-index.ts).
   const isIndexFile = (url) => url.startsWith(site) && /^pagefind(-\d+)?\/.*\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(url.slice(site.length));
-  window.fetch = async (input, init) => {
-    const response = await nativeFetch(input, init);
+  // Every bundle's wasm is the primary's (checked by the build, scripts/search-page.ts): fetched once, for all of them.
+  const sharedWasm = form?.dataset.sharedWasm === "1";
+  const wasmBytes = new Map();
+  const fetchBytes = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    if (!response.ok || !isIndexFile(url.origin + url.pathname)) return response;
-    const bytes = await response.arrayBuffer();
+    const wasm = sharedWasm && /^pagefind(?:-\d+)?\/(wasm\.[\w-]+\.pagefind)$/.exec(url.href.slice(site.length));
+    if (!wasm) {
+      const response = await nativeFetch(input, init);
+      return { response, bytes: response.ok ? await response.arrayBuffer() : null };
+    }
+    const shared = `${site}pagefind/${wasm[1]}`;
+    if (!wasmBytes.has(shared)) wasmBytes.set(shared, nativeFetch(shared).then(async (response) => ({ response, bytes: response.ok ? await response.arrayBuffer() : null })));
+    return wasmBytes.get(shared);
+  };
+  window.fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+    if (!isIndexFile(url.origin + url.pathname)) return nativeFetch(input, init);
+    const { response, bytes } = await fetchBytes(input, init);
+    if (bytes === null) return response;
     const head = new Uint8Array(bytes, 0, 2);
-    if (head[0] !== 0x1f || head[1] !== 0x8b || bytes.byteLength < NATIVE_INFLATE_FROM) return new Response(bytes, response);
-    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), response);
+    const init2 = { status: response.status, statusText: response.statusText, headers: response.headers };
+    if (head[0] !== 0x1f || head[1] !== 0x8b || bytes.byteLength < NATIVE_INFLATE_FROM) return new Response(bytes, init2);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), init2);
   };
 }
 

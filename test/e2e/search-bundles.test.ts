@@ -73,6 +73,8 @@ test("a query over three bundles finds the same papers as over one, and loads ev
   assert.equal(b.status, a.status);
   assert.deepEqual([...b.hrefs].sort(), [...a.hrefs].sort());
   for (const bundle of ["/pagefind/", "/pagefind-1/", "/pagefind-2/"]) assert.ok(b.requests.some((r) => r.includes(bundle)), `${bundle} loaded`);
+  // The bundles share one WebAssembly file (the same Pagefind wrote them all): it is fetched once.
+  assert.deepEqual(b.requests.filter((r) => /wasm\.[\w-]+\.pagefind/.test(r)).map((r) => new URL(r).pathname), ["/pagefind/wasm.en.pagefind"]);
 });
 
 test("sorting by newest over three bundles orders every result by date, undated last, like one bundle", async () => {
