@@ -6,9 +6,22 @@ import type { Topic } from "../scripts/stages/classify.ts";
 
 export { SITE_NAME } from "../scripts/eleventy/publish.ts";
 
-/** Title Markdown (escaped prose + `$math$`) rendered inline: safe, as markdown-it has raw HTML off. */
+const titles = new Map<string, SafeHtml>();
+/** Titles remembered per run before the memo starts afresh (bounds its memory). */
+const TITLES_SIZE = 200000;
+
+/**
+ * Title Markdown (escaped prose + `$math$`) rendered inline: safe, as markdown-it has raw HTML off. Remembered, as
+ * index pages list each paper several times (its topics, its year and month).
+ */
 export function titleHtml(titleMarkdown: string): SafeHtml {
-  return trusted(markdown.renderInline(titleMarkdown));
+  let out = titles.get(titleMarkdown);
+  if (out === undefined) {
+    out = trusted(markdown.renderInline(titleMarkdown));
+    if (titles.size >= TITLES_SIZE) titles.clear();
+    titles.set(titleMarkdown, out);
+  }
+  return out;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
