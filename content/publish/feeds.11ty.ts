@@ -26,8 +26,8 @@ function newestByTopic(papers: PaperCard[]): Map<string, PaperCard[]> {
     // Papers are sorted newest first, undated last.
     if (p.published === null) break;
     for (const t of p.topics) {
-      const list = lists.get(t) ?? [];
-      lists.set(t, list);
+      let list = lists.get(t);
+      if (list === undefined) lists.set(t, (list = []));
       if (list.length < FEED_SIZE && list[list.length - 1] !== p) list.push(p);
     }
   }

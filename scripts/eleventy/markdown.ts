@@ -11,10 +11,10 @@ const katexPlugin = ((katexPluginModule as unknown as { default?: unknown }).def
 const MEMO_SIZE = 50000;
 
 /**
- * KaTeX with its output remembered per span: typesetting is most of a page's Markdown cost, and the same spans (`O(n)`,
- * `\epsilon`, …) recur across abstracts. The plugin passes the same options on every call but for displayMode, and renderToString
- * depends only on the TeX and the options (no macros persist between calls: no `macros` object is shared), so a
- * remembered result is exactly what KaTeX would return.
+ * KaTeX with its output remembered per span: typesetting is most of a page's Markdown cost, and the same spans
+ * (`O(n)`, `\epsilon`, …) recur across abstracts. The plugin passes the same options on every call but for
+ * displayMode, and renderToString depends only on the TeX and the options (no macros persist between calls: no
+ * `macros` object is shared), so a remembered result is exactly what KaTeX would return.
  */
 function memoKatex(): typeof katex {
   const memo = new Map<string, string>();
