@@ -28,7 +28,8 @@ interface BaseData {
 
 /** At most `max` characters, cut at a word boundary with an ellipsis. */
 function clip(s: string, max: number): string {
-  const t = s.replace(/\s+/g, " ").trim();
+  // Text whose only whitespace is single spaces (most descriptions) needs no replacing, and testing is cheaper.
+  const t = (/\s\s|[^\S ]/.test(s) ? s.replace(/\s+/g, " ") : s).trim();
   if (t.length <= max) return t;
   const cut = t.slice(0, max - 1);
   return `${cut.slice(0, cut.lastIndexOf(" ") > max / 2 ? cut.lastIndexOf(" ") : cut.length).replace(/[\s,;:.]+$/, "")}…`;

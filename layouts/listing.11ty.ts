@@ -1,7 +1,9 @@
 // Listing layout for one page of a topic or a period: heading, description, count, papers newest first, pager.
 import { html } from "../scripts/eleventy/html.ts";
 import type { Chunk } from "../scripts/eleventy/indexes.ts";
+import type { BuildSettings } from "../scripts/eleventy/publish.ts";
 import type { Taxonomy } from "../scripts/stages/classify.ts";
+import * as baseLayout from "./base.11ty.ts";
 import { pager, paperList } from "./partials.ts";
 
 export const data = { layout: "base.11ty.ts" };
@@ -14,4 +16,23 @@ ${c.description ? html`<p class="lead">${c.description}</p>` : ""}
 ${c.papers.length ? paperList(c.papers, data.taxonomy.topics, c.start) : html`<p>No papers here yet.</p>`}
 ${pager(c)}
 `.html;
+}
+
+/**
+ * The whole page, this layout inside base, for the paginated topic and period templates: through Eleventy's `layout`
+ * and computed data, each of thousands of pages paid for copies of the data cascade. Title and hasMath come from the
+ * chunk, as Eleventy's computed data gave them.
+ */
+export function renderPage(d: { chunk: Chunk; taxonomy: Taxonomy; build: BuildSettings; page: { url: string } }, section: string): string {
+  const c = d.chunk;
+  return baseLayout.render({
+    content: render(d),
+    // KaTeX's stylesheet only where a listed title has math.
+    hasMath: c.papers.some((p) => p.hasMath),
+    title: c.pageNumber > 1 ? `${c.heading} (page ${c.pageNumber})` : c.heading,
+    section,
+    chunk: c,
+    page: d.page,
+    build: d.build,
+  });
 }

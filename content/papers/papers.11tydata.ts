@@ -1,5 +1,4 @@
-// Directory data for paper pages: layout and tag (the pages' own data holds facts only).
+// Directory data for paper pages: their tag (the pages' own data holds facts only; papers.11ty.ts applies the layouts).
 export default {
-  layout: "paper.11ty.ts",
   tags: ["paper"],
 };

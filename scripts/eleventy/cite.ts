@@ -52,6 +52,8 @@ function keepableMath(tex: string): boolean {
 
 /** Splits title Markdown into prose (Markdown escapes removed) and `$…$` math source. */
 export function titleParts(markdown: string): { math: boolean; text: string }[] {
+  // Most titles have neither escapes nor math: one prose part, without the walk below (catalogue.bib has every title).
+  if (!/[\\$]/.test(markdown)) return markdown ? [{ math: false, text: markdown }] : [];
   const parts: { math: boolean; text: string }[] = [];
   let prose = "";
   for (let i = 0; i < markdown.length; i++) {

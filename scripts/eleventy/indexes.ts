@@ -40,18 +40,6 @@ export const TOPIC_PAGE_SIZE = 50;
 export const DATE_PAGE_SIZE = 100;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
-/** Newest first; undated papers last; then by title, then URL (code-unit order, so builds are deterministic). */
-export function byNewest(a: PaperCard, b: PaperCard): number {
-  if (a.published !== b.published) {
-    if (a.published === null) return 1;
-    if (b.published === null) return -1;
-    return a.published < b.published ? 1 : -1;
-  }
-  const ta = a.title.toLowerCase();
-  const tb = b.title.toLowerCase();
-  return ta < tb ? -1 : ta > tb ? 1 : a.url < b.url ? -1 : a.url > b.url ? 1 : 0;
-}
-
 /** What index pages keep of a paper page's front matter. */
 export function card(d: PaperPageData): PaperCard {
   return {
@@ -86,8 +74,27 @@ export interface CatalogueIndex {
 
 const UNSORTED: TopicInfo = { id: "unsorted", name: "Unsorted", description: "Papers no topic rule matched yet: a list for curators to classify." };
 
+/**
+ * Newest first; undated papers last; then by title, then URL (code-unit order, so builds are deterministic). Each
+ * lowercased title is computed once, not in every comparison.
+ */
+function sortNewest(cards: PaperCard[]): PaperCard[] {
+  const keyed = cards.map((p) => ({ p, title: p.title.toLowerCase() }));
+  keyed.sort((a, b) => {
+    const x = a.p;
+    const y = b.p;
+    if (x.published !== y.published) {
+      if (x.published === null) return 1;
+      if (y.published === null) return -1;
+      return x.published < y.published ? 1 : -1;
+    }
+    return a.title < b.title ? -1 : a.title > b.title ? 1 : x.url < y.url ? -1 : x.url > y.url ? 1 : 0;
+  });
+  return keyed.map((k) => k.p);
+}
+
 export function catalogueIndex(cards: PaperCard[], taxonomy: TopicInfo[]): CatalogueIndex {
-  const papers = [...cards].sort(byNewest);
+  const papers = sortNewest(cards);
   const members = new Map<string, PaperCard[]>();
   for (const p of papers) {
     for (const t of p.topics) {
