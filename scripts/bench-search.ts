@@ -171,7 +171,7 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arr
   };
 }
 
-export const ARRIVALS: Arrival[] = ["new window", "from the site"];
+const ARRIVALS: Arrival[] = ["new window", "from the site"];
 
 /** Prints a result: the requests of the first run (with `requests`), bytes, times and where the time went. */
 export function printSearchBench(r: SearchBenchResult, requests: boolean): void {

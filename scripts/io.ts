@@ -205,8 +205,9 @@ export function writeJson(file: string, data: unknown): void {
  * took minutes to unlink while the build's own writes were still being flushed, and the new site does not wait for it.
  */
 export function swapIn(staging: string, target: string): void {
-  const aside = (pid: number) => path.join(path.dirname(target), `.${path.basename(target)}.old-${pid}`);
-  const old = aside(process.pid);
+  const parent = path.dirname(target);
+  const prefix = `.${path.basename(target)}.old-`;
+  const old = path.join(parent, `${prefix}${process.pid}`);
   rmSync(old, { recursive: true, force: true });
   const hadTarget = existsSync(target);
   if (hadTarget) renameSync(target, old);
@@ -218,8 +219,7 @@ export function swapIn(staging: string, target: string): void {
     throw e;
   }
   // Also what an earlier removal left if it was stopped.
-  const prefix = `.${path.basename(target)}.old-`;
-  const leftovers = readdirSync(path.dirname(target)).filter((n) => n.startsWith(prefix)).map((n) => path.join(path.dirname(target), n));
+  const leftovers = readdirSync(parent).filter((n) => n.startsWith(prefix)).map((n) => path.join(parent, n));
   if (leftovers.length) removeInBackground(leftovers);
 }
 

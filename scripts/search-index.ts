@@ -50,7 +50,7 @@ export interface SearchIndexPlan {
   order?: string[];
   /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
   templates: string;
-  /** What the previous build found Pagefind indexes of each page, for pages whose hash is unchanged (see `indexed`). */
+  /** What the previous build found Pagefind indexes of each page, for pages whose hash is unchanged (see articleHash). */
   known?: Map<string, IndexedHash>;
   /** Most pages per bundle (tests use small shards). */
   shardSize?: number;

@@ -65,14 +65,14 @@ function inflateNatively() {
   if (typeof DecompressionStream !== "function") return;
   const nativeFetch = window.fetch.bind(window);
   const site = new URL(base, location.href).href;
-  // Any bundle's files: pagefind/, and pagefind-1/ … for a catalogue indexed in shards (scripts/search-index.ts).
-  const isIndexFile = (url) => url.startsWith(site) && /^pagefind(-\d+)?\/.*\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(url.slice(site.length));
+  // Any bundle's files, as paths under the site: pagefind/, and pagefind-1/ … for a catalogue indexed in shards
+  // (scripts/search-index.ts).
+  const isIndexFile = (rel) => /^pagefind(-\d+)?\/.*\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(rel);
   // Every bundle's wasm is the primary's (checked by the build, scripts/search-page.ts): fetched once, for all of them.
   const sharedWasm = form?.dataset.sharedWasm === "1";
   const wasmBytes = new Map();
-  const fetchBytes = async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    const wasm = sharedWasm && /^pagefind(?:-\d+)?\/(wasm\.[\w-]+\.pagefind)$/.exec(url.href.slice(site.length));
+  const fetchBytes = async (rel, input, init) => {
+    const wasm = sharedWasm && /^pagefind(?:-\d+)?\/(wasm\.[\w-]+\.pagefind)$/.exec(rel);
     if (!wasm) {
       const response = await nativeFetch(input, init);
       return { response, bytes: response.ok ? await response.arrayBuffer() : null };
@@ -83,13 +83,15 @@ function inflateNatively() {
   };
   window.fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    if (!isIndexFile(url.origin + url.pathname)) return nativeFetch(input, init);
-    const { response, bytes } = await fetchBytes(input, init);
+    const path = url.origin + url.pathname;
+    const rel = path.startsWith(site) ? path.slice(site.length) : null;
+    if (rel === null || !isIndexFile(rel)) return nativeFetch(input, init);
+    const { response, bytes } = await fetchBytes(rel, input, init);
     if (bytes === null) return response;
     const head = new Uint8Array(bytes, 0, 2);
-    const init2 = { status: response.status, statusText: response.statusText, headers: response.headers };
-    if (head[0] !== 0x1f || head[1] !== 0x8b || bytes.byteLength < NATIVE_INFLATE_FROM) return new Response(bytes, init2);
-    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), init2);
+    const responseInit = { status: response.status, statusText: response.statusText, headers: response.headers };
+    if (head[0] !== 0x1f || head[1] !== 0x8b || bytes.byteLength < NATIVE_INFLATE_FROM) return new Response(bytes, responseInit);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), responseInit);
   };
 }
 
