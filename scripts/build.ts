@@ -6,11 +6,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild } from "./ingest-process.ts";
-import { swapIn, writeJson } from "./io.ts";
+import { swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { renderSite } from "./render.ts";
-import { readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
+import { dropCache, paperHtml, readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -84,6 +84,7 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
       site: staging,
       previous: out,
       pages: new Map(Object.entries(first.cache.pages)),
+      pagePath: (file) => path.join(first.kept.has(file) ? out : staging, paperHtml(file)),
       order: first.arrival,
       templates: first.cache.version,
       known: first.previous?.version === first.cache.version ? new Map(Object.entries(first.previous.search ?? {}).map(([f, [page, article]]) => [f, { page, article }])) : undefined,
@@ -97,6 +98,12 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     run.counts.searchShardsReused = search.reused;
     opts.log(`Search index: ${search.pages} pages in ${search.shards} ${search.shards === 1 ? "bundle" : "bundles"}${search.reused ? ` (${search.reused} unchanged, kept)` : ""}`);
     await finishSearchPage(staging);
+    if (first.kept.size) {
+      dropCache(first.cacheFile);
+      const slug = (file: string) => file.replace(/\.md$/, "");
+      const removed = Object.keys(first.previous?.pages ?? {}).filter((f) => !(f in first.cache.pages));
+      transplantPages(staging, out, first.rendered.map(slug), removed.map(slug));
+    }
     swapIn(staging, out);
     writeCache(first.cacheFile, { ...first.cache, search: Object.fromEntries([...search.articles].map(([f, a]) => [f, [a.page, a.article]])) });
   } catch (e) {
@@ -145,8 +152,8 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
       pages: Object.fromEntries(ingested.pageHashes),
     };
     const previous = readCache(cacheFile);
-    const plan = reuseUnchanged(previous, cache, out, staging);
-    run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.reused ? `, ${plan.reused} unchanged` : ""}, and the index pages`);
+    const plan = reuseUnchanged(previous, cache, out);
+    run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.kept.size ? `, ${plan.kept.size} unchanged` : ""}, and the index pages`);
     const rendered = await renderSite({
       out: staging,
       content,
@@ -161,10 +168,10 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     run.timings.eleventy = performance.now() - t1;
     run.timings.eleventyIndexes = rendered.indexesMs;
     run.counts.pagesRendered = plan.render.length;
-    run.counts.pagesReused = plan.reused;
+    run.counts.pagesReused = plan.kept.size;
     run.marks.eleventy = [m1, Date.now()];
     copyFileSync(ingested.catalogueFile, path.join(staging, "catalogue.json"));
-    return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival };
+    return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render };
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
     throw e;

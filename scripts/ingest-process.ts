@@ -37,7 +37,9 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
   const summaryFile = path.join(tmp, "ingest.json");
   const self = fileURLToPath(import.meta.url);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", self, JSON.stringify(opts), tmp, summaryFile], { stdio: ["ignore", "pipe", "pipe"] });
+    // A larger young generation: the ingest allocates millions of short-lived objects, and with V8's default 16 MB
+    // semi-spaces garbage collection took a fifth of its time (measured at 100,000 papers: 45 → 38 s).
+    const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", self, JSON.stringify(opts), tmp, summaryFile], { stdio: ["ignore", "pipe", "pipe"] });
     let err = "";
     let pending = "";
     child.stdout.on("data", (d: Buffer) => {

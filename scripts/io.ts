@@ -1,7 +1,7 @@
 // All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { createHash, hash } from "node:crypto";
+import { hash } from "node:crypto";
 import path from "node:path";
 import iconv from "iconv-lite";
 import yaml from "js-yaml";
@@ -223,6 +223,30 @@ export function swapIn(staging: string, target: string): void {
   if (leftovers.length) removeInBackground(leftovers);
 }
 
+/**
+ * Moves the paper pages of `target` into the finished `staging` folder before it is swapped in, so an incremental build
+ * touches only the pages it rendered: each page of `rendered` (slugs) replaces the old one in `target`'s papers folder,
+ * the pages of `removed` go, and the folder, now the new build's, is moved into `staging`. Creating 100,000 page folders
+ * for unchanged pages cost 10 s per rebuild, and removing the old ones slowed the file system for minutes.
+ * Call only once the build has succeeded; a build stopped half-way through this leaves a mix of old and new pages, so
+ * the caller drops its record of `target`'s pages first.
+ */
+export function transplantPages(staging: string, target: string, rendered: string[], removed: string[]): void {
+  const from = path.join(staging, "papers");
+  const to = path.join(target, "papers");
+  const expected = new Set(rendered);
+  const other = existsSync(from) ? readdirSync(from).filter((n) => !expected.has(n)) : [];
+  if (other.length) throw new Error(`${from}: ${other.slice(0, 3).join(", ")} not paper pages of this build (only paper pages can be kept from the previous output)`);
+  for (const slug of rendered) {
+    const dir = path.join(to, slug);
+    if (existsSync(dir)) renameSync(path.join(from, slug, "index.html"), path.join(dir, "index.html"));
+    else renameSync(path.join(from, slug), dir);
+  }
+  for (const slug of removed) rmSync(path.join(to, slug), { recursive: true, force: true });
+  rmSync(from, { recursive: true, force: true });
+  renameSync(to, from);
+}
+
 /** Removes folders from a detached process that outlives this one. */
 function removeInBackground(dirs: string[]): void {
   const code = "for (const d of process.argv.slice(1)) require('node:fs').rmSync(d, { recursive: true, force: true, maxRetries: 3 })";
@@ -243,43 +267,4 @@ export function readPages<T>(dir: string, files?: string[]): PaperPage<T>[] {
     const { data, content } = readFrontMatter(readFileSync(path.join(dir, file), "utf8"));
     return { file, data: data as T, body: content };
   });
-}
-
-/** Every `.html` file under `dir` (relative paths, sorted), skipping `skip` folders at the top level. */
-function htmlFilesUnder(dir: string, skip: string[], rel = ""): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(path.join(dir, rel)).sort()) {
-    const r = rel ? path.join(rel, name) : name;
-    if (!rel && skip.includes(name)) continue;
-    const full = path.join(dir, r);
-    if (statSync(full).isDirectory()) out.push(...htmlFilesUnder(dir, skip, r));
-    else if (name.endsWith(".html")) out.push(r);
-  }
-  return out;
-}
-
-const INDEX_STAMP = "index-inputs.sha256";
-
-/** Hash of everything a search index is built from: the site's HTML files (names and bytes) and the indexer's settings. */
-export function searchInputsHash(site: string, settings: unknown): string {
-  const h = createHash("sha256").update(JSON.stringify(settings) + "\n");
-  for (const f of htmlFilesUnder(site, ["pagefind"])) h.update(f + "\0").update(readFileSync(path.join(site, f))).update("\0");
-  return h.digest("hex");
-}
-
-/**
- * Pagefind writes its filter and metadata files in hash-map order, so two runs over the same pages differ in bytes.
- * When the previous index (`previous`, from the output being replaced) was built from the same inputs, copy it into
- * `target` instead: same input, same output. Returns true when it was reused.
- */
-export function reuseSearchIndex(previous: string, target: string, inputs: string): boolean {
-  const stamp = path.join(previous, INDEX_STAMP);
-  if (!existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== inputs) return false;
-  rmSync(target, { recursive: true, force: true });
-  cpSync(previous, target, { recursive: true, preserveTimestamps: true });
-  return true;
-}
-
-export function stampSearchIndex(dir: string, inputs: string): void {
-  writeFileSync(path.join(dir, INDEX_STAMP), inputs + "\n");
 }

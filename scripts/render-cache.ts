@@ -1,6 +1,6 @@
 // Incremental rendering: a content-hash cache of the last build, so unchanged paper pages are reused, not rendered again.
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { writeIfChanged } from "./io.ts";
 
@@ -34,27 +34,30 @@ export function readCache(file: string): RenderCache | null {
   }
 }
 
+/** Forgets the previous output's pages (before they are changed in place: see transplantPages). */
+export function dropCache(file: string): void {
+  rmSync(file, { force: true });
+}
+
 export function writeCache(file: string, cache: RenderCache): void {
   writeIfChanged(file, JSON.stringify(cache) + "\n");
 }
 
 /**
- * Plans a build against the previous output: pages whose text and templates are unchanged are hard-linked from the
- * previous output into the staging folder (the previous output is never written to); the rest must be rendered.
+ * Plans a build against the previous output: pages whose text and templates are unchanged stay where they are in the
+ * previous output (build.ts moves them into the new one, io.ts transplantPages); the rest must be rendered.
  */
-export function reuseUnchanged(previous: RenderCache | null, current: RenderCache, prevOut: string, staging: string): { render: string[]; reused: number } {
+export function reuseUnchanged(previous: RenderCache | null, current: RenderCache, prevOut: string): { render: string[]; kept: Set<string> } {
   const all = Object.keys(current.pages);
-  if (!previous || previous.version !== current.version || !existsSync(prevOut)) return { render: all, reused: 0 };
+  const kept = new Set<string>();
+  if (!previous || previous.version !== current.version || !existsSync(path.join(prevOut, "papers"))) return { render: all, kept };
   const render: string[] = [];
-  let reused = 0;
   for (const file of all) {
-    const rel = path.join("papers", file.replace(/\.md$/, ""), "index.html");
-    const from = path.join(prevOut, rel);
-    if (previous.pages[file] === current.pages[file] && existsSync(from)) {
-      mkdirSync(path.dirname(path.join(staging, rel)), { recursive: true });
-      linkSync(from, path.join(staging, rel));
-      reused++;
-    } else render.push(file);
+    if (previous.pages[file] === current.pages[file] && existsSync(path.join(prevOut, paperHtml(file)))) kept.add(file);
+    else render.push(file);
   }
-  return { render, reused };
+  return { render, kept };
 }
+
+/** Site-relative path of a paper page file's HTML (`<slug>.md` → `papers/<slug>/index.html`). */
+export const paperHtml = (file: string) => path.join("papers", file.replace(/\.md$/, ""), "index.html");

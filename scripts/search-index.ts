@@ -11,6 +11,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, wri
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { paperHtml } from "./render-cache.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -46,6 +47,8 @@ export interface SearchIndexPlan {
   previous?: string;
   /** Paper page file (`<slug>.md`) → hash of everything its HTML is made from. */
   pages: Map<string, string>;
+  /** Where a paper page's HTML is (default: in `site`; an incremental build leaves unchanged pages in the previous output). */
+  pagePath?: (file: string) => string;
   /** Page files in the order their papers first appear in the dumps (default: file-name order). */
   order?: string[];
   /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
@@ -89,10 +92,11 @@ export function articleHash(html: string): string {
 const IGNORED_ITEMS = /<(dt|dd) data-pagefind-ignore>[\s\S]*?<\/\1>/g;
 
 export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchIndexResult> {
+  const pagePath = plan.pagePath ?? ((file: string) => path.join(plan.site, paperHtml(file)));
   const articles = new Map<string, IndexedHash>();
   for (const [file, page] of plan.pages) {
     const known = plan.known?.get(file);
-    const article = known?.page === page ? known.article : articleHash(readFileSync(path.join(plan.site, "papers", file.replace(/\.md$/, ""), "index.html"), "utf8"));
+    const article = known?.page === page ? known.article : articleHash(readFileSync(pagePath(file), "utf8"));
     articles.set(file, { page, article });
   }
   const members = shardMembers(plan.order ?? [...plan.pages.keys()].sort(), plan.shardSize);
@@ -123,7 +127,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       while (next < todo.length && failure === null) {
         const i = todo[next++];
         try {
-          await indexShard(plan.site, i, members[i]);
+          await indexShard(plan.site, i, members[i], pagePath);
           writeFileSync(path.join(plan.site, bundleDir(i), STAMP), keys[i] + "\n");
         } catch (e) {
           failure ??= e;
@@ -155,14 +159,14 @@ function linkTree(from: string, to: string): void {
 }
 
 /** One Pagefind run (its own process) over the shard's pages, hard-linked into a folder of their own. */
-async function indexShard(site: string, i: number, files: string[]): Promise<void> {
+async function indexShard(site: string, i: number, files: string[], pagePath: (file: string) => string): Promise<void> {
   const shardSite = path.join(site, `.search-shard-${i}`);
   rmSync(shardSite, { recursive: true, force: true });
   try {
     for (const f of files) {
       const slug = f.replace(/\.md$/, "");
       mkdirSync(path.join(shardSite, "papers", slug), { recursive: true });
-      linkSync(path.join(site, "papers", slug, "index.html"), path.join(shardSite, "papers", slug, "index.html"));
+      linkSync(pagePath(f), path.join(shardSite, "papers", slug, "index.html"));
     }
     const out = path.join(site, bundleDir(i));
     rmSync(out, { recursive: true, force: true });
