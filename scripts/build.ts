@@ -85,6 +85,7 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
       previous: out,
       pages: new Map(Object.entries(first.cache.pages)),
       pagePath: (file) => path.join(first.kept.has(file) ? out : staging, paperHtml(file)),
+      shardPages: path.join(path.dirname(out), `.${path.basename(out)}.search-pages`),
       order: first.arrival,
       templates: first.cache.version,
       known: first.previous?.version === first.cache.version ? new Map(Object.entries(first.previous.search ?? {}).map(([f, [page, article]]) => [f, { page, article }])) : undefined,

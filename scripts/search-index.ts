@@ -7,7 +7,7 @@
 // catalogue of up to SEARCH_SHARD papers has one bundle.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -49,6 +49,11 @@ export interface SearchIndexPlan {
   pages: Map<string, string>;
   /** Where a paper page's HTML is (default: in `site`; an incremental build leaves unchanged pages in the previous output). */
   pagePath?: (file: string) => string;
+  /**
+   * Folder of the shards' page trees, kept between builds (see linkShard); on the same file system as the pages, as
+   * they are hard links. Default: a folder inside `site`, removed once the index is built.
+   */
+  shardPages?: string;
   /** Page files in the order their papers first appear in the dumps (default: file-name order). */
   order?: string[];
   /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
@@ -118,6 +123,9 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       reused++;
     } else todo.push(i);
   }
+  const shardPages = plan.shardPages ?? path.join(plan.site, ".search-shards");
+  // Trees of shards this catalogue no longer has.
+  if (existsSync(shardPages)) for (const name of readdirSync(shardPages)) if (!/^shard-\d+$/.test(name) || Number(name.slice(6)) >= count) rmSync(path.join(shardPages, name), { recursive: true, force: true });
   let next = 0;
   let done = reused;
   let failure: unknown = null;
@@ -127,7 +135,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       while (next < todo.length && failure === null) {
         const i = todo[next++];
         try {
-          await indexShard(plan.site, i, members[i], pagePath);
+          await indexShard(plan.site, i, path.join(shardPages, `shard-${i}`), members[i], pagePath);
           writeFileSync(path.join(plan.site, bundleDir(i), STAMP), keys[i] + "\n");
         } catch (e) {
           failure ??= e;
@@ -137,6 +145,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       }
     }),
   );
+  if (!plan.shardPages) rmSync(shardPages, { recursive: true, force: true });
   if (failure !== null) throw failure;
   return { shards: count, indexed: todo.length, reused, pages: plan.pages.size, articles };
 }
@@ -158,24 +167,38 @@ function linkTree(from: string, to: string): void {
   }
 }
 
-/** One Pagefind run (its own process) over the shard's pages, hard-linked into a folder of their own. */
-async function indexShard(site: string, i: number, files: string[], pagePath: (file: string) => string): Promise<void> {
-  const shardSite = path.join(site, `.search-shard-${i}`);
-  rmSync(shardSite, { recursive: true, force: true });
-  try {
-    for (const f of files) {
-      const slug = f.replace(/\.md$/, "");
-      mkdirSync(path.join(shardSite, "papers", slug), { recursive: true });
-      linkSync(pagePath(f), path.join(shardSite, "papers", slug, "index.html"));
-    }
-    const out = path.join(site, bundleDir(i));
-    rmSync(out, { recursive: true, force: true });
-    const args = ["--site", shardSite, "--output-path", out, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
-    await run(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
-    if (!existsSync(path.join(out, "pagefind-entry.json"))) throw new Error(`Pagefind wrote no index for search shard ${i}`);
-  } finally {
-    rmSync(shardSite, { recursive: true, force: true });
+/**
+ * Makes `dir` a tree of the shard's pages as Pagefind reads them (papers/<slug>/index.html, hard links to the pages),
+ * changing only what differs from the tree an earlier build left there. Why keep the trees: on ext4 without a journal
+ * a freed inode is skipped for minutes when new files are created, so removing 15,000 page folders after each shard
+ * made every later shard's folders and Pagefind's own output files slow to create (Pagefind at 10,000 pages: 13 s after
+ * a quiet spell, 18 s right after such a removal).
+ */
+function linkShard(dir: string, files: string[], pagePath: (file: string) => string): void {
+  const papers = path.join(dir, "papers");
+  mkdirSync(papers, { recursive: true });
+  const wanted = new Map(files.map((f) => [f.replace(/\.md$/, ""), f]));
+  for (const slug of readdirSync(papers)) if (!wanted.has(slug)) rmSync(path.join(papers, slug), { recursive: true, force: true });
+  for (const [slug, file] of wanted) {
+    const from = pagePath(file);
+    const to = path.join(papers, slug, "index.html");
+    const there = statSync(to, { throwIfNoEntry: false });
+    const page = there && statSync(from);
+    if (there && page && there.ino === page.ino && there.dev === page.dev) continue;
+    if (there) unlinkSync(to);
+    else mkdirSync(path.dirname(to), { recursive: true });
+    linkSync(from, to);
   }
+}
+
+/** One Pagefind run (its own process) over the shard's pages, as a tree of their own in `shardSite`. */
+async function indexShard(site: string, i: number, shardSite: string, files: string[], pagePath: (file: string) => string): Promise<void> {
+  linkShard(shardSite, files, pagePath);
+  const out = path.join(site, bundleDir(i));
+  rmSync(out, { recursive: true, force: true });
+  const args = ["--site", shardSite, "--output-path", out, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
+  await run(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
+  if (!existsSync(path.join(out, "pagefind-entry.json"))) throw new Error(`Pagefind wrote no index for search shard ${i}`);
 }
 
 function run(cmd: string, args: string[]): Promise<void> {

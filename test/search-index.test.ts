@@ -2,7 +2,7 @@
 // paper page once, and a rebuild keeps the bundles whose indexed content did not change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -64,6 +64,13 @@ test("the bundled dumps in shards of 150: three bundles hold every paper page ex
     const all = ["pagefind", "pagefind-1", "pagefind-2"].flatMap((b) => bundleUrls(path.join(out, b)));
     assert.equal(all.length, 441);
     assert.equal(new Set(all).size, 441);
+    // The re-indexed shard read the new site's pages: its page tree (kept beside the output between builds, so that
+    // no page folders are removed and made again) links each of them, and only them.
+    const tree = path.join(dir, ".site.search-pages", "shard-2", "papers");
+    const members = readdirSync(tree);
+    assert.equal(members.length, 141);
+    assert.ok(members.includes("a-completely-new-paper-about-shard-reuse"));
+    for (const slug of members) assert.equal(statSync(path.join(tree, slug, "index.html")).ino, statSync(path.join(out, "papers", slug, "index.html")).ino, slug);
   } finally {
     removeBuildCache(dumps);
     rmSync(dir, { recursive: true, force: true });
