@@ -54,6 +54,12 @@ export function locations(dumps: string): { papersDir: string; state: string } {
   return { papersDir: path.join(os.tmpdir(), "paper-catalogue", key, "papers"), state: path.dirname(path.resolve(dumps)) };
 }
 
+/** Removes what builds of a dumps folder outside the project keep in the temporary folder (its generated pages). */
+export function removeGeneratedPages(dumps: string): void {
+  const dir = path.dirname(locations(dumps).papersDir);
+  if (path.resolve(dir).startsWith(path.join(os.tmpdir(), "paper-catalogue") + path.sep)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function normaliseBase(base: string): string {
   const trimmed = base.trim().replace(/^\/+|\/+$/g, "");
   if (trimmed && !/^[A-Za-z0-9._~\-\/]+$/.test(trimmed)) throw new Error(`--base ${JSON.stringify(base)}: use a URL path such as /catalogue/`);
