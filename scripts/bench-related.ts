@@ -7,7 +7,7 @@ import type { CleanText, Paper } from "./types.ts";
 import { loadSeedPapers } from "../test/eval/seed-papers.ts";
 import { prng } from "./bench/synth.ts";
 
-const text = (s: string): CleanText => ({ markdown: s, plain: s, stats: { mathSpans: 0, leftAsText: 0, textCommands: 0 } });
+const text = (s: string): CleanText => ({ markdown: s, plain: s, stats: { mathSpans: 0, leftAsText: 0, textCommands: 0, rawTexLeft: [] } });
 
 export function syntheticPapers(n: number, seed = 42): Paper[] {
   const seeds = loadSeedPapers();

@@ -1,6 +1,5 @@
 // The build report: what was read, merged, written, rejected and warned about, as short text lines.
 import type { State } from "./pipeline.ts";
-import { findRawTex, visibleText } from "./stages/text.ts";
 
 export interface ReportFigures {
   dumps: { file: string; layout: string; entries: number }[];
@@ -24,10 +23,7 @@ export function figures(s: State): ReportFigures {
       math.leftAsText += t.stats.leftAsText;
       math.textCommands += t.stats.textCommands;
     }
-    // What a reader sees outside typeset math, not the plain text (which never holds TeX).
-    // Only raw text with a backslash, ^{ or _{ can leave such tokens: skip parsing the rest.
-    const suspects = [[p.rawTitle, p.title], [p.rawAbstract, p.abstract]] as const;
-    const tokens = [...new Set(suspects.flatMap(([raw, t]) => (/\\|\^\{|_\{/.test(raw) ? findRawTex(visibleText(t.markdown).outside) : [])))];
+    const tokens = [...new Set([...p.title.stats.rawTexLeft, ...p.abstract.stats.rawTexLeft])];
     if (tokens.length) rawTexLeft.push({ slug: p.slug, tokens });
     for (const t of p.topics) topicCounts.set(t, (topicCounts.get(t) ?? 0) + 1);
   }

@@ -59,6 +59,8 @@ export interface TextStats {
   leftAsText: number;
   /** Text-mode commands converted (`{\em x}`, `{\L}`, ``…'', `\ie` …). */
   textCommands: number;
+  /** TeX tokens a reader still sees outside typeset math (for the build report); empty for most texts. */
+  rawTexLeft: string[];
 }
 
 /** Why two papers are related: the target and the shared terms. */

@@ -12,6 +12,7 @@ import type { CleanText } from "../types.ts";
 import { compact } from "./compact.ts";
 import { detectMath, type Segment } from "./text/detect.ts";
 import { EM_CLOSE, EM_OPEN, ITEM_CLOSE, ITEM_OPEN, STRONG_CLOSE, STRONG_OPEN, convertTextMode } from "./text/textmode.ts";
+import { visibleText } from "./text/visible.ts";
 
 const MD_PUNCT = /[!-\/:-@\[-`{-~]/g;
 
@@ -115,10 +116,14 @@ export function cleanText(raw: string): CleanText {
       }
     }
   });
+  const md = compact(markdown.trim());
+  // What a reader sees outside typeset math, not the plain text (which never holds TeX). Only raw text with a
+  // backslash, ^{ or _{ can leave such tokens: the rest is not parsed.
+  const rawTexLeft = /\\|\^\{|_\{/.test(raw) ? findRawTex(visibleText(md).outside) : [];
   return {
-    markdown: compact(markdown.trim()),
+    markdown: md,
     plain: compact(plain.replace(/\s+/g, " ").trim()),
-    stats: { mathSpans: stats.mathSpans, leftAsText: stats.leftAsText, textCommands: tm.count },
+    stats: { mathSpans: stats.mathSpans, leftAsText: stats.leftAsText, textCommands: tm.count, rawTexLeft },
   };
 }
 

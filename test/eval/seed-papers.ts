@@ -22,7 +22,7 @@ export function readDump(file: string, text: string): SeedEntry[] {
 }
 
 function clean(raw: string): CleanText {
-  return { markdown: raw, plain: raw, stats: { mathSpans: 0, leftAsText: 0, textCommands: 0 } };
+  return { markdown: raw, plain: raw, stats: { mathSpans: 0, leftAsText: 0, textCommands: 0, rawTexLeft: [] } };
 }
 
 function normTitle(t: string): string {
