@@ -2,7 +2,7 @@
 import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild } from "./ingest-process.ts";
@@ -114,6 +114,9 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     swapIn(staging, out);
     writeCache(first.cacheFile, { ...first.cache, search: Object.fromEntries([...search.articles].map(([f, a]) => [f, [a.page, a.article]])) });
   } catch (e) {
+    // A swap that failed after the paper pages moved into the staging folder: they go back to the output they serve.
+    const moved = path.join(staging, "papers");
+    if (first.kept.size && existsSync(moved) && existsSync(out) && !existsSync(path.join(out, "papers"))) renameSync(moved, path.join(out, "papers"));
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }
