@@ -10,7 +10,7 @@ import { swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { renderSite } from "./render.ts";
-import { dropCache, paperHtml, readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
+import { dropCache, pageSlug, paperHtml, readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -107,9 +107,8 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     await finishSearchPage(staging);
     if (first.kept.size) {
       dropCache(first.cacheFile);
-      const slug = (file: string) => file.replace(/\.md$/, "");
       const removed = Object.keys(first.previous?.pages ?? {}).filter((f) => !(f in first.cache.pages));
-      transplantPages(staging, out, first.rendered.map(slug), removed.map(slug));
+      transplantPages(staging, out, first.rendered.map(pageSlug), removed.map(pageSlug));
     }
     swapIn(staging, out);
     writeCache(first.cacheFile, { ...first.cache, search: Object.fromEntries([...search.articles].map(([f, a]) => [f, [a.page, a.article]])) });

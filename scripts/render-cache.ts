@@ -59,5 +59,8 @@ export function reuseUnchanged(previous: RenderCache | null, current: RenderCach
   return { render, kept };
 }
 
+/** The slug of a paper page file (`<slug>.md`): its folder under `papers/` in the site. */
+export const pageSlug = (file: string) => file.replace(/\.md$/, "");
+
 /** Site-relative path of a paper page file's HTML (`<slug>.md` → `papers/<slug>/index.html`). */
-export const paperHtml = (file: string) => path.join("papers", file.replace(/\.md$/, ""), "index.html");
+export const paperHtml = (file: string) => path.join("papers", pageSlug(file), "index.html");

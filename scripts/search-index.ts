@@ -11,7 +11,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, sta
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { paperHtml } from "./render-cache.ts";
+import { pageSlug, paperHtml } from "./render-cache.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -49,11 +49,8 @@ export interface SearchIndexPlan {
   pages: Map<string, string>;
   /** Where a paper page's HTML is (default: in `site`; an incremental build leaves unchanged pages in the previous output). */
   pagePath?: (file: string) => string;
-  /**
-   * Folder of the shards' page trees, kept between builds (see linkShard); on the same file system as the pages, as
-   * they are hard links. Default: a folder inside `site`, removed once the index is built.
-   */
-  shardPages?: string;
+  /** Folder of the shards' page trees, kept between builds (see linkShard); on the same file system as the pages, as they are hard links. */
+  shardPages: string;
   /** Page files in the order their papers first appear in the dumps (default: file-name order). */
   order?: string[];
   /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
@@ -123,9 +120,9 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       reused++;
     } else todo.push(i);
   }
-  const shardPages = plan.shardPages ?? path.join(plan.site, ".search-shards");
   // Trees of shards this catalogue no longer has.
-  if (existsSync(shardPages)) for (const name of readdirSync(shardPages)) if (!/^shard-\d+$/.test(name) || Number(name.slice(6)) >= count) rmSync(path.join(shardPages, name), { recursive: true, force: true });
+  const trees = plan.shardPages;
+  if (existsSync(trees)) for (const name of readdirSync(trees)) if (!/^shard-\d+$/.test(name) || Number(name.slice(6)) >= count) rmSync(path.join(trees, name), { recursive: true, force: true });
   let next = 0;
   let done = reused;
   let failure: unknown = null;
@@ -135,7 +132,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       while (next < todo.length && failure === null) {
         const i = todo[next++];
         try {
-          await indexShard(plan.site, i, path.join(shardPages, `shard-${i}`), members[i], pagePath);
+          await indexShard(plan.site, i, path.join(plan.shardPages, `shard-${i}`), members[i], pagePath);
           writeFileSync(path.join(plan.site, bundleDir(i), STAMP), keys[i] + "\n");
         } catch (e) {
           failure ??= e;
@@ -145,7 +142,6 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
       }
     }),
   );
-  if (!plan.shardPages) rmSync(shardPages, { recursive: true, force: true });
   if (failure !== null) throw failure;
   return { shards: count, indexed: todo.length, reused, pages: plan.pages.size, articles };
 }
@@ -177,7 +173,7 @@ function linkTree(from: string, to: string): void {
 function linkShard(dir: string, files: string[], pagePath: (file: string) => string): void {
   const papers = path.join(dir, "papers");
   mkdirSync(papers, { recursive: true });
-  const wanted = new Map(files.map((f) => [f.replace(/\.md$/, ""), f]));
+  const wanted = new Map(files.map((f) => [pageSlug(f), f]));
   for (const slug of readdirSync(papers)) if (!wanted.has(slug)) rmSync(path.join(papers, slug), { recursive: true, force: true });
   for (const [slug, file] of wanted) {
     const from = pagePath(file);

@@ -71,14 +71,12 @@ function inflateNatively() {
   // Every bundle's wasm is the primary's (checked by the build, scripts/search-page.ts): fetched once, for all of them.
   const sharedWasm = form?.dataset.sharedWasm === "1";
   const wasmBytes = new Map();
+  const read = async (response) => ({ response, bytes: response.ok ? await response.arrayBuffer() : null });
   const fetchBytes = async (rel, input, init) => {
     const wasm = sharedWasm && /^pagefind(?:-\d+)?\/(wasm\.[\w-]+\.pagefind)$/.exec(rel);
-    if (!wasm) {
-      const response = await nativeFetch(input, init);
-      return { response, bytes: response.ok ? await response.arrayBuffer() : null };
-    }
+    if (!wasm) return read(await nativeFetch(input, init));
     const shared = `${site}pagefind/${wasm[1]}`;
-    if (!wasmBytes.has(shared)) wasmBytes.set(shared, nativeFetch(shared).then(async (response) => ({ response, bytes: response.ok ? await response.arrayBuffer() : null })));
+    if (!wasmBytes.has(shared)) wasmBytes.set(shared, nativeFetch(shared).then(read));
     return wasmBytes.get(shared);
   };
   window.fetch = async (input, init) => {
