@@ -157,7 +157,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     const m1 = Date.now();
     const cacheFile = path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
     const cache: RenderCache = {
-      version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
+      version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
       pages: Object.fromEntries(ingested.pageHashes),
     };
     const previous = readCache(cacheFile);

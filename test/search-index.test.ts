@@ -2,12 +2,13 @@
 // paper page once, and a rebuild keeps the bundles whose indexed content did not change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { build, root } from "../scripts/build.ts";
-import { searchBundles, shardMembers } from "../scripts/search-index.ts";
+import { PAGEFIND_SETTINGS, searchBundles, searchDocument, shardMembers } from "../scripts/search-index.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
 
 /** URLs of the pages in one Pagefind bundle (from its fragments). */
@@ -64,13 +65,60 @@ test("the bundled dumps in shards of 150: three bundles hold every paper page ex
     const all = ["pagefind", "pagefind-1", "pagefind-2"].flatMap((b) => bundleUrls(path.join(out, b)));
     assert.equal(all.length, 441);
     assert.equal(new Set(all).size, 441);
-    // The re-indexed shard read the new site's pages: its page tree (kept beside the output between builds, so that
-    // no page folders are removed and made again) links each of them, and only them.
+    // The re-indexed shard read the new site's pages: its tree (kept beside the output between builds, so that no page
+    // folders are removed and made again) holds the search document of each of them, and only them.
     const tree = path.join(dir, ".site.search-pages", "shard-2", "papers");
     const members = readdirSync(tree);
     assert.equal(members.length, 141);
     assert.ok(members.includes("a-completely-new-paper-about-shard-reuse"));
-    for (const slug of members) assert.equal(statSync(path.join(tree, slug, "index.html")).ino, statSync(path.join(out, "papers", slug, "index.html")).ino, slug);
+    for (const slug of members) assert.equal(readFileSync(path.join(tree, slug, "index.html"), "utf8"), searchDocument(readFileSync(path.join(out, "papers", slug, "index.html"), "utf8")), slug);
+  } finally {
+    removeBuildCache(dumps);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Runs Pagefind's CLI over `site` with the build's settings; returns its output folder. */
+function pagefind(site: string, outDir: string): string {
+  const args = ["--site", site, "--output-path", outDir, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
+  execFileSync(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
+  return outDir;
+}
+
+/** What an index holds: its fragment and chunk files (named by their content's hash), and each filter file's bytes in order (Pagefind writes a filter's entries in varying order). */
+function indexContents(bundle: string) {
+  const names = (d: string) => readdirSync(path.join(bundle, d)).sort();
+  const filters = names("filter").map((f) => [...gunzipSync(readFileSync(path.join(bundle, "filter", f)))].sort((a, b) => a - b).join(","));
+  return { fragments: names("fragment"), chunks: names("index"), filters: filters.sort() };
+}
+
+test("Pagefind indexes each paper's search document exactly as it indexes the whole page", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "search-document-"));
+  const dumps = path.join(dir, "dumps");
+  cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
+  try {
+    const out = path.join(dir, "site");
+    await build({ dumps, out, base: "/", strict: false, log: () => {} });
+    const pages = path.join(dir, "pages");
+    const docs = path.join(dir, "docs");
+    let withMath = 0;
+    for (const slug of readdirSync(path.join(out, "papers"))) {
+      const html = readFileSync(path.join(out, "papers", slug, "index.html"), "utf8");
+      const doc = searchDocument(html);
+      assert.ok(doc.length < html.length, slug);
+      if (html.includes('class="katex"')) {
+        withMath++;
+        assert.ok(!doc.includes('class="katex"'), `${slug}: the typeset math Pagefind ignores is left out`);
+      }
+      for (const [tree, text] of [[pages, html], [docs, doc]]) {
+        mkdirSync(path.join(tree, "papers", slug), { recursive: true });
+        writeFileSync(path.join(tree, "papers", slug, "index.html"), text);
+      }
+    }
+    assert.ok(withMath > 10, "the bundled dumps have papers with math");
+    const whole = indexContents(pagefind(pages, path.join(dir, "index-pages")));
+    assert.equal(whole.fragments.length, 440);
+    assert.deepEqual(indexContents(pagefind(docs, path.join(dir, "index-docs"))), whole);
   } finally {
     removeBuildCache(dumps);
     rmSync(dir, { recursive: true, force: true });
