@@ -1,5 +1,5 @@
 // All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { hash } from "node:crypto";
 import path from "node:path";
@@ -162,10 +162,12 @@ export function syncPages(dir: string, pages: Iterable<PageToWrite>, previous: M
   let unchanged = 0;
   let removed = 0;
   const records = new Map<string, PageRecord>();
+  // Listed once: a first build then makes no failed stat call per page.
+  const present = new Set(readdirSync(dir));
   for (const page of pages) {
     const file = path.join(dir, page.file);
     const before = previous.get(page.file);
-    const st = statSync(file, { throwIfNoEntry: false });
+    const st = present.has(page.file) ? statSync(file, { throwIfNoEntry: false }) : undefined;
     const knownHash = page.fingerprint === null ? undefined : known?.get(page.fingerprint);
     if (st && before && knownHash === before.hash && before.size === st.size && before.mtimeMs === st.mtimeMs) {
       records.set(page.file, before);
@@ -175,23 +177,35 @@ export function syncPages(dir: string, pages: Iterable<PageToWrite>, previous: M
     const text = page.text();
     const h = pageHash(text);
     if (page.fingerprint !== null) known?.set(page.fingerprint, h);
-    if (st && st.size === Buffer.byteLength(text) && readFileSync(file, "utf8") === text) unchanged++;
-    else {
+    if (st && st.size === Buffer.byteLength(text) && readFileSync(file, "utf8") === text) {
+      records.set(page.file, { hash: h, size: st.size, mtimeMs: st.mtimeMs });
+      unchanged++;
+    } else {
       // Written in place, not renamed into place: a page cut short by a crash differs from its record, so the next
       // ingest rewrites it; writing a temporary file and renaming it costs twice as much at 100,000 pages.
-      writeFileSync(file, text);
+      const now = writePage(file, text);
+      records.set(page.file, { hash: h, size: now.size, mtimeMs: now.mtimeMs });
       written++;
     }
-    const now = statSync(file);
-    records.set(page.file, { hash: h, size: now.size, mtimeMs: now.mtimeMs });
   }
-  for (const name of readdirSync(dir)) {
+  for (const name of present) {
     if (name.endsWith(".md") && !records.has(name)) {
       unlinkSync(path.join(dir, name));
       removed++;
     }
   }
   return { written, unchanged, removed, records };
+}
+
+/** Writes `text` to `file` and returns the file's size and time, read from the open file (no second path lookup). */
+function writePage(file: string, text: string): { size: number; mtimeMs: number } {
+  const fd = openSync(file, "w");
+  try {
+    writeFileSync(fd, text);
+    return fstatSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function writeJson(file: string, data: unknown): void {
