@@ -55,7 +55,7 @@ export interface SearchIndexPlan {
   order?: string[];
   /** Hash of the templates and build settings (the same page hash under other templates is other HTML). */
   templates: string;
-  /** What the previous build found Pagefind indexes of each page, for pages whose hash is unchanged (see articleHash). */
+  /** What the previous build found Pagefind indexes of each page, for pages whose hash is unchanged (see searchDocument). */
   known?: Map<string, IndexedHash>;
   /** Most pages per bundle (tests use small shards). */
   shardSize?: number;
@@ -63,7 +63,7 @@ export interface SearchIndexPlan {
   onShardDone?: (done: number, total: number, papers: number) => void;
 }
 
-/** A page's hash and the hash of the part of its HTML Pagefind indexes (see articleHash). */
+/** A page's hash and the hash of its search document (see searchDocument). */
 export interface IndexedHash {
   page: string;
   article: string;
@@ -97,52 +97,56 @@ export function searchDocument(html: string): string {
 /** Elements of the paper layout that Pagefind ignores (none of them nests an element of its own kind). */
 const IGNORED = /<(h1|section|dt|dd)\b[^>]*\sdata-pagefind-ignore>[\s\S]*?<\/\1>/g;
 
-/** Hash of a page's search document: pages with the same one give the same index. */
-export function articleHash(html: string): string {
-  return createHash("sha256").update(searchDocument(html)).digest("hex");
-}
+/** Hash of a search document: pages with the same one give the same index. */
+const docHash = (doc: string) => createHash("sha256").update(doc).digest("hex");
 
 export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchIndexResult> {
   const pagePath = plan.pagePath ?? ((file: string) => path.join(plan.site, paperHtml(file)));
-  const articles = new Map<string, IndexedHash>();
-  for (const [file, page] of plan.pages) {
-    const known = plan.known?.get(file);
-    const article = known?.page === page ? known.article : articleHash(readFileSync(pagePath(file), "utf8"));
-    articles.set(file, { page, article });
-  }
   const members = shardMembers(plan.order ?? [...plan.pages.keys()].sort(), plan.shardSize);
   const count = members.length;
-  const keys = members.map((files) => {
-    const h = createHash("sha256").update(JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates }) + "\n");
-    for (const f of files) h.update(`${f}\t${articles.get(f)!.article}\n`);
-    return h.digest("hex");
-  });
-  const todo: number[] = [];
-  let reused = 0;
-  for (let i = 0; i < count; i++) {
-    const dest = path.join(plan.site, bundleDir(i));
-    // Determinism: Pagefind writes some files in a different order each run (Pagefind issue #638), so a shard whose
-    // indexed content is unchanged keeps the previous bundle rather than being rebuilt.
-    const prev = plan.previous && path.join(plan.previous, bundleDir(i));
-    if (prev && readStamp(prev) === keys[i]) {
-      linkTree(prev, dest);
-      reused++;
-    } else todo.push(i);
-  }
+  const settings = JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates }) + "\n";
+  const articles = new Map<string, IndexedHash>();
   // Trees of shards this catalogue no longer has.
   const trees = plan.shardPages;
   if (existsSync(trees)) for (const name of readdirSync(trees)) if (!/^shard-\d+$/.test(name) || Number(name.slice(6)) >= count) rmSync(path.join(trees, name), { recursive: true, force: true });
   let next = 0;
-  let done = reused;
+  let done = 0;
+  let reused = 0;
   let failure: unknown = null;
-  const workers = Math.max(1, Math.min(plan.workers ?? os.availableParallelism(), todo.length));
+  // Shards in turn, two at a time: this thread reads and hashes one shard's pages while Pagefind indexes another.
+  const workers = Math.max(1, Math.min(plan.workers ?? os.availableParallelism(), count));
   await Promise.allSettled(
     Array.from({ length: workers }, async () => {
-      while (next < todo.length && failure === null) {
-        const i = todo[next++];
+      while (next < count && failure === null) {
+        const i = next++;
         try {
-          await indexShard(plan.site, i, path.join(plan.shardPages, `shard-${i}`), members[i], pagePath);
-          writeFileSync(path.join(plan.site, bundleDir(i), STAMP), keys[i] + "\n");
+          // Search documents made while hashing (pages whose hash is unchanged are not read).
+          const docs = new Map<string, string>();
+          const key = createHash("sha256").update(settings);
+          for (const file of members[i]) {
+            const page = plan.pages.get(file)!;
+            const known = plan.known?.get(file);
+            let article = known?.page === page ? known.article : undefined;
+            if (article === undefined) {
+              const doc = searchDocument(readFileSync(pagePath(file), "utf8"));
+              docs.set(file, doc);
+              article = docHash(doc);
+            }
+            articles.set(file, { page, article });
+            key.update(`${file}\t${article}\n`);
+          }
+          const stamp = key.digest("hex");
+          // Determinism: Pagefind writes some files in a different order each run (Pagefind issue #638), so a shard
+          // whose indexed content is unchanged keeps the previous bundle rather than being rebuilt.
+          const prev = plan.previous && path.join(plan.previous, bundleDir(i));
+          if (prev && readStamp(prev) === stamp) {
+            linkTree(prev, path.join(plan.site, bundleDir(i)));
+            reused++;
+          } else {
+            const document = (file: string) => docs.get(file) ?? { article: articles.get(file)!.article, read: () => searchDocument(readFileSync(pagePath(file), "utf8")) };
+            await indexShard(plan.site, i, path.join(trees, `shard-${i}`), members[i], document);
+            writeFileSync(path.join(plan.site, bundleDir(i), STAMP), stamp + "\n");
+          }
         } catch (e) {
           failure ??= e;
           return;
@@ -152,7 +156,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
     }),
   );
   if (failure !== null) throw failure;
-  return { shards: count, indexed: todo.length, reused, pages: plan.pages.size, articles };
+  return { shards: count, indexed: count - reused, reused, pages: plan.pages.size, articles };
 }
 
 function readStamp(bundle: string): string | null {
@@ -179,19 +183,25 @@ function linkTree(from: string, to: string): void {
  * shard made every later shard's folders and Pagefind's own output files slow to create (Pagefind at 10,000 pages:
  * 13 s after a quiet spell, 18 s right after such a removal).
  */
-function writeShardTree(dir: string, files: string[], pagePath: (file: string) => string): void {
+function writeShardTree(dir: string, files: string[], document: (file: string) => string | KnownDocument): void {
   const papers = path.join(dir, "papers");
   mkdirSync(papers, { recursive: true });
   const wanted = new Map(files.map((f) => [pageSlug(f), f]));
   for (const slug of readdirSync(papers)) if (!wanted.has(slug)) rmSync(path.join(papers, slug), { recursive: true, force: true });
   for (const [slug, file] of wanted) {
-    const doc = searchDocument(readFileSync(pagePath(file), "utf8"));
     const to = path.join(papers, slug, "index.html");
     const there = readText(to);
-    if (there === doc) continue;
+    const want = document(file);
+    if (typeof want === "string" ? there === want : there !== null && docHash(there) === want.article) continue;
     if (there === null) mkdirSync(path.dirname(to), { recursive: true });
-    writeFileSync(to, doc);
+    writeFileSync(to, typeof want === "string" ? want : want.read());
   }
+}
+
+/** A page not read by this build (its hash is unchanged): the hash of its search document, and how to make it. */
+interface KnownDocument {
+  article: string;
+  read: () => string;
 }
 
 function readText(file: string): string | null {
@@ -203,8 +213,8 @@ function readText(file: string): string | null {
 }
 
 /** One Pagefind run (its own process) over the shard's search documents, as a tree of their own in `shardSite`. */
-async function indexShard(site: string, i: number, shardSite: string, files: string[], pagePath: (file: string) => string): Promise<void> {
-  writeShardTree(shardSite, files, pagePath);
+async function indexShard(site: string, i: number, shardSite: string, files: string[], document: (file: string) => string | KnownDocument): Promise<void> {
+  writeShardTree(shardSite, files, document);
   const out = path.join(site, bundleDir(i));
   rmSync(out, { recursive: true, force: true });
   const args = ["--site", shardSite, "--output-path", out, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
