@@ -1,4 +1,5 @@
 // Ingest: reads the dumps and curator files, runs the pipeline, writes one Markdown page per paper and the registry.
+import os from "node:os";
 import path from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -9,7 +10,7 @@ import { pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
 import { cacheDir, codeVersion, IngestCache } from "./ingest-cache.ts";
-import { warmUp } from "./parallel.ts";
+import { INLINE_BELOW, onWorker, warmUp } from "./parallel.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Characters of dumps (~7,000 papers) from which worker threads are started before they are needed. */
@@ -75,7 +76,9 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     known,
   );
   const t1 = performance.now();
-  const { records, ...written } = syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"));
+  // A large catalogue's pages are written by a worker thread while this one makes the next pages' texts.
+  const writer = state.papers.length >= INLINE_BELOW && os.availableParallelism() > 1 ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
+  const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer);
   writeRegistry(registryFile, state.registry);
   cache?.save(opts.dumps, opts.papersDir, records);
   timings.write = performance.now() - t1;

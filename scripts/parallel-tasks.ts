@@ -1,5 +1,7 @@
-// Pure per-item tasks that the ingest may spread over worker threads (see parallel.ts): same results inline or in workers.
+// Per-item tasks that the ingest may spread over worker threads (see parallel.ts): pure ones, same results inline or in
+// workers, and the page writes of io.ts, which one worker thread does while the ingest makes the next pages.
 import type { CleanText } from "./types.ts";
+import { writePage, type FileStamp } from "./io.ts";
 import { cleanText } from "./stages/text.ts";
 import { topicsFor, type Taxonomy } from "./stages/classify.ts";
 import { relateRange, type RangeInput, type RangeOutput } from "./stages/related/range.ts";
@@ -14,6 +16,8 @@ export const tasks = {
   tokens: (items: DocText[][]): TokenChunk[] => items.map(tokenize),
   /** Document ranges [from, to) → their related lists and terms, on the shared corpus (see stages/related.ts). */
   related: (items: [number, number][], input: RangeInput): RangeOutput[] => items.map(([from, to]) => relateRange(input, from, to)),
+  /** [file, text] pages → each written file's size and time (io.ts syncPages). */
+  writePages: (items: [string, string][]): FileStamp[] => items.map(([file, text]) => writePage(file, text)),
 };
 
 export type TaskName = keyof typeof tasks;

@@ -40,6 +40,11 @@ export async function parallelMap<T extends TaskName>(task: T, items: Item<T>[],
   return results.flat();
 }
 
+/** Runs `task` over `items` on the first worker thread, after the tasks sent there before: for work that must stay on one thread, off this one. */
+export function onWorker<T extends TaskName>(task: T, items: Item<T>[], extra?: Extra<T>): Promise<Result<T>[]> {
+  return thread(0).run(task, items, extra) as Promise<Result<T>[]>;
+}
+
 /** Starts the worker threads now, so that they load while this thread reads the input. */
 export function warmUp(): void {
   for (let w = 0; w < os.availableParallelism() - 1; w++) thread(w).start();
