@@ -160,11 +160,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
 }
 
 function readStamp(bundle: string): string | null {
-  try {
-    return readFileSync(path.join(bundle, STAMP), "utf8").trim();
-  } catch {
-    return null;
-  }
+  return readText(path.join(bundle, STAMP))?.trim() ?? null;
 }
 
 /** Hard-links every file of `from` into `to` (same file system: the staging folder sits beside the output). */
@@ -217,9 +213,14 @@ async function indexShard(site: string, i: number, shardSite: string, files: str
   writeShardTree(shardSite, files, document);
   const out = path.join(site, bundleDir(i));
   rmSync(out, { recursive: true, force: true });
-  const args = ["--site", shardSite, "--output-path", out, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
-  await run(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
+  await pagefind(shardSite, out);
   if (!existsSync(path.join(out, "pagefind-entry.json"))) throw new Error(`Pagefind wrote no index for search shard ${i}`);
+}
+
+/** Pagefind's CLI (its own process) over the site `site`, with the build's settings, writing its bundle to `out`. */
+export function pagefind(site: string, out: string): Promise<void> {
+  const args = ["--site", site, "--output-path", out, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
+  return run(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
 }
 
 function run(cmd: string, args: string[]): Promise<void> {

@@ -2,13 +2,12 @@
 // paper page once, and a rebuild keeps the bundles whose indexed content did not change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { build, root } from "../scripts/build.ts";
-import { PAGEFIND_SETTINGS, searchBundles, searchDocument, shardMembers } from "../scripts/search-index.ts";
+import { pagefind, searchBundles, searchDocument, shardMembers } from "../scripts/search-index.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
 
 /** URLs of the pages in one Pagefind bundle (from its fragments). */
@@ -78,13 +77,6 @@ test("the bundled dumps in shards of 150: three bundles hold every paper page ex
   }
 });
 
-/** Runs Pagefind's CLI over `site` with the build's settings; returns its output folder. */
-function pagefind(site: string, outDir: string): string {
-  const args = ["--site", site, "--output-path", outDir, "--force-language", PAGEFIND_SETTINGS.forceLanguage, "--exclude-selectors", PAGEFIND_SETTINGS.excludeSelectors, "--quiet"];
-  execFileSync(process.execPath, [path.join(root, "node_modules/pagefind/lib/runner/bin.cjs"), ...args]);
-  return outDir;
-}
-
 /** What an index holds: its fragment and chunk files (named by their content's hash), and each filter file's bytes in order (Pagefind writes a filter's entries in varying order). */
 function indexContents(bundle: string) {
   const names = (d: string) => readdirSync(path.join(bundle, d)).sort();
@@ -116,9 +108,11 @@ test("Pagefind indexes each paper's search document exactly as it indexes the wh
       }
     }
     assert.ok(withMath > 10, "the bundled dumps have papers with math");
-    const whole = indexContents(pagefind(pages, path.join(dir, "index-pages")));
+    await pagefind(pages, path.join(dir, "index-pages"));
+    await pagefind(docs, path.join(dir, "index-docs"));
+    const whole = indexContents(path.join(dir, "index-pages"));
     assert.equal(whole.fragments.length, 440);
-    assert.deepEqual(indexContents(pagefind(docs, path.join(dir, "index-docs"))), whole);
+    assert.deepEqual(indexContents(path.join(dir, "index-docs")), whole);
   } finally {
     removeBuildCache(dumps);
     rmSync(dir, { recursive: true, force: true });
