@@ -200,6 +200,7 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
   const lists = emptyLists(to - from, k);
   const acc = new Float64Array(c.n);
   const touched = new Int32Array(c.n);
+  const dense = new Float64Array(c.df.length);
   const heap = new Int32Array(rerank);
   const heapScore = new Float64Array(rerank);
   let budgetHits = 0;
@@ -267,31 +268,27 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
         heapScore[j] = sc;
       }
     }
-    // Exact rescoring: the same products summed in the same order as `dot` (both term lists ascending, merged).
+    // Exact rescoring: the same products summed in the same order as `dot` (the candidate's terms ascending, each
+    // times the document's weight for it, spread in `dense`; 0 for terms the document lacks or that weigh nothing).
     let found = 0;
     const at = (d - from) * k;
     const qEnd = d0 + nd;
+    for (let i = d0; i < qEnd; i++) dense[terms[i]] = weights[i];
     for (let h = 0; h < size; h++) {
       const e = heap[h];
       let score = 0;
       let shared = 0;
-      let i = d0;
-      for (let j = docStart[e], end = docStart[e + 1]; i < qEnd && j < end; ) {
-        const ti = terms[i], tj = terms[j];
-        if (ti === tj) {
-          const x = weights[i];
-          if (x !== 0) {
-            score += x * weights[j];
-            shared++;
-          }
-          i++;
-          j++;
-        } else if (ti < tj) i++;
-        else j++;
+      for (let j = docStart[e], end = docStart[e + 1]; j < end; j++) {
+        const x = dense[terms[j]];
+        if (x !== 0) {
+          score += x * weights[j];
+          shared++;
+        }
       }
       if (shared < opts.minShared || score <= 0) continue;
       found = offer(lists, at, found, k, e, score);
     }
+    for (let i = d0; i < qEnd; i++) dense[terms[i]] = 0;
   }
   return { lists, budgetHits };
 }

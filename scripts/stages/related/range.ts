@@ -37,16 +37,21 @@ export function relateRange(input: RangeInput, from: number, to: number): RangeO
 /** Neighbour lists of documents `from` … `to` − 1 with their keywords and the terms each pair shares. */
 export function describe(c: Corpus, from: number, to: number, lists: NeighbourLists): Omit<RangeOutput, "budgetHits"> {
   const picker = new Picker(c);
+  const ranked = new Ranked();
   const keywords = new Int32Array((to - from) * KEYWORD_MAX).fill(-1);
   const terms = new Int32Array((to - from) * RELATED_COUNT * TERMS_MAX).fill(-1);
   const dense = new Float64Array(c.df.length);
   for (let d = from; d < to; d++) {
     const at = d - from;
-    picker.pick(keywordCandidates(c, d), KEYWORD_MIN, KEYWORD_MAX, keywords, at * KEYWORD_MAX);
+    keywordCandidates(c, d, ranked);
+    picker.pick(ranked, 0, KEYWORD_MIN, KEYWORD_MAX, keywords, at * KEYWORD_MAX);
     for (let i = c.start[d]; i < c.start[d + 1]; i++) dense[c.terms[i]] = c.weights[i];
     for (let r = 0; r < RELATED_COUNT; r++) {
       const b = lists.docs[at * RELATED_COUNT + r];
-      if (b >= 0) picker.pick(sharedCandidates(c, dense, b), TERMS_MIN, TERMS_MAX, terms, (at * RELATED_COUNT + r) * TERMS_MAX);
+      if (b < 0) continue;
+      sharedCandidates(c, dense, b, ranked);
+      // Terms that add little next to the strongest one are dropped, but at least TERMS_MIN are kept.
+      picker.pick(ranked, 0.1, TERMS_MIN, TERMS_MAX, terms, (at * RELATED_COUNT + r) * TERMS_MAX);
     }
     for (let i = c.start[d]; i < c.start[d + 1]; i++) dense[c.terms[i]] = 0;
   }
@@ -58,36 +63,89 @@ export function rangeInput(corpus: Corpus, opts: NeighbourOptions, shared = fals
   return { corpus, index: buildIndex(corpus, opts, shared), opts };
 }
 
-interface Ranked {
-  id: number;
-  w: number;
-}
+/**
+ * Candidate terms with weights, handed out strongest first (ties: lower term id first) from a binary heap: a pick
+ * takes a few of them, so ordering all of them would be wasted work. Its arrays are reused from document to document.
+ */
+class Ranked {
+  ids = new Int32Array(256);
+  ws = new Float64Array(256);
+  size = 0;
 
-const byWeight = (x: Ranked, y: Ranked) => y.w - x.w || x.id - y.id;
+  clear(): void {
+    this.size = 0;
+  }
+
+  push(id: number, w: number): void {
+    if (this.size === this.ids.length) {
+      const ids = new Int32Array(2 * this.size), ws = new Float64Array(2 * this.size);
+      ids.set(this.ids);
+      ws.set(this.ws);
+      this.ids = ids;
+      this.ws = ws;
+    }
+    this.ids[this.size] = id;
+    this.ws[this.size++] = w;
+  }
+
+  private above(a: number, b: number): boolean {
+    return this.ws[a] > this.ws[b] || (this.ws[a] === this.ws[b] && this.ids[a] < this.ids[b]);
+  }
+
+  private down(j: number): void {
+    const { ids, ws } = this;
+    for (;;) {
+      const l = 2 * j + 1;
+      if (l >= this.size) return;
+      const m = l + 1 < this.size && this.above(l + 1, l) ? l + 1 : l;
+      if (!this.above(m, j)) return;
+      const id = ids[j], w = ws[j];
+      ids[j] = ids[m];
+      ws[j] = ws[m];
+      ids[m] = id;
+      ws[m] = w;
+      j = m;
+    }
+  }
+
+  /** Orders the pushed candidates for `pop`. */
+  heapify(): void {
+    for (let j = (this.size >> 1) - 1; j >= 0; j--) this.down(j);
+  }
+
+  /** The strongest candidate left, as [id, weight] in `into`; false when none is left. */
+  pop(into: { id: number; w: number }): boolean {
+    if (this.size === 0) return false;
+    into.id = this.ids[0];
+    into.w = this.ws[0];
+    this.size--;
+    this.ids[0] = this.ids[this.size];
+    this.ws[0] = this.ws[this.size];
+    this.down(0);
+    return true;
+  }
+}
 
 /** Key-term candidates of document d: terms of the title or repeated in the abstract, seen in at least one other paper
  * (one-offs are often typos, symbols or names), not in every paper; title terms are preferred. */
-function keywordCandidates(c: Corpus, d: number): Ranked[] {
-  const ranked: Ranked[] = [];
+function keywordCandidates(c: Corpus, d: number, ranked: Ranked): void {
+  ranked.clear();
   for (let i = c.start[d]; i < c.start[d + 1]; i++) {
     const t = c.terms[i];
     if (c.tf[i] < 2 || c.df[t] < 2 || c.df[t] >= c.n) continue;
-    ranked.push({ id: t, w: c.weights[i] * (c.tf[i] >= 3 ? 1.5 : 1) });
+    ranked.push(t, c.weights[i] * (c.tf[i] >= 3 ? 1.5 : 1));
   }
-  return ranked.sort(byWeight);
+  ranked.heapify();
 }
 
-/** Terms shared by the document whose weights are spread in `dense` and document b, strongest first. */
-function sharedCandidates(c: Corpus, dense: Float64Array, b: number): Ranked[] {
-  const shared: Ranked[] = [];
+/** Terms shared by the document whose weights are spread in `dense` and document b, weighted by their product. */
+function sharedCandidates(c: Corpus, dense: Float64Array, b: number, ranked: Ranked): void {
+  ranked.clear();
   for (let j = c.start[b]; j < c.start[b + 1]; j++) {
     const x = dense[c.terms[j]];
-    if (x !== 0) shared.push({ id: c.terms[j], w: x * c.weights[j] });
+    if (x !== 0) ranked.push(c.terms[j], x * c.weights[j]);
   }
-  shared.sort(byWeight);
-  // Drop terms that add little next to the strongest one, but keep at least TERMS_MIN.
-  const top = shared.length ? shared[0].w : 0;
-  return shared.filter((s, k) => k < TERMS_MIN || s.w >= 0.1 * top);
+  ranked.heapify();
 }
 
 /** Picks display terms from ranked candidates, by their atoms (word stems; see Corpus). */
@@ -100,27 +158,32 @@ class Picker {
     this.covered = new Int32Array(c.atoms.reduce((m, a) => Math.max(m, a + 1), 0));
   }
 
+  private readonly next = { id: 0, w: 0 };
+  private skipped = new Int32Array(64);
+
   /**
-   * Writes up to `max` term ids from `ranked` at `out[at …]`: a term is skipped when any of its atoms is already
-   * covered by an earlier term, and a skipped term covers its atoms too (so that "aware" does not follow "sharpness"
-   * once "sharpness-aware" was passed over); skipped terms fill up to `min` at the end.
+   * Writes up to `max` term ids from `ranked`, strongest first, at `out[at …]`: a term is skipped when any of its atoms
+   * is already covered by an earlier term, and a skipped term covers its atoms too (so that "aware" does not follow
+   * "sharpness" once "sharpness-aware" was passed over); skipped terms fill up to `min` at the end. Past the first
+   * `min` candidates, those weaker than `cutoff` × the strongest one's weight are left out (0: none).
    */
-  pick(ranked: Ranked[], min: number, max: number, out: Int32Array, at: number): void {
+  pick(ranked: Ranked, cutoff: number, min: number, max: number, out: Int32Array, at: number): void {
     const { atomStart, atoms } = this.c;
     const mark = ++this.stamp;
+    const next = this.next;
     let picked = 0;
-    const skipped: number[] = [];
-    for (const { id } of ranked) {
-      if (picked >= max) break;
+    let nSkipped = 0;
+    let top = 0;
+    for (let k = 0; picked < max && ranked.pop(next); k++) {
+      if (k === 0) top = next.w;
+      else if (k >= min && next.w < cutoff * top) break;
+      const id = next.id;
       let isCovered = false;
       for (let a = atomStart[id]; a < atomStart[id + 1]; a++) if (this.covered[atoms[a]] === mark) isCovered = true;
       for (let a = atomStart[id]; a < atomStart[id + 1]; a++) this.covered[atoms[a]] = mark;
-      if (isCovered) skipped.push(id);
-      else out[at + picked++] = id;
+      if (!isCovered) out[at + picked++] = id;
+      else if (nSkipped < min) this.skipped[nSkipped++] = id;
     }
-    for (const id of skipped) {
-      if (picked >= min) break;
-      out[at + picked++] = id;
-    }
+    for (let i = 0; i < nSkipped && picked < min; i++) out[at + picked++] = this.skipped[i];
   }
 }
