@@ -51,8 +51,12 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const { dumps, warnings } = readDumps(opts.dumps);
-  // A large catalogue will want worker threads (the related stage always does): they load meanwhile.
-  if (dumps.reduce((n, d) => n + d.text.length, 0) >= WARM_UP_FROM) warmUp();
+  // A large catalogue will want worker threads (the related stage always does): they load meanwhile, and one lists the
+  // pages of the last build while this thread parses.
+  const large = dumps.reduce((n, d) => n + d.text.length, 0) >= WARM_UP_FROM && os.availableParallelism() > 1;
+  if (large) warmUp();
+  const listing = large ? onWorker("listPages", [opts.papersDir]).then(([files]) => files) : undefined;
+  listing?.catch(() => undefined); // awaited by syncPages; a failed stage before that must not crash on it
   const registryFile = path.join(opts.state, "permalinks.json");
   const overridesFile = path.join(opts.state, "overrides.yaml");
   const state0 = initialState({
@@ -78,7 +82,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const t1 = performance.now();
   // A large catalogue's pages are written by a worker thread while this one makes the next pages' texts.
   const writer = state.papers.length >= INLINE_BELOW && os.availableParallelism() > 1 ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
-  const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer);
+  const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   writeRegistry(registryFile, state.registry);
   cache?.save(opts.dumps, opts.papersDir, records);
   timings.write = performance.now() - t1;

@@ -1,7 +1,7 @@
 // Per-item tasks that the ingest may spread over worker threads (see parallel.ts): pure ones, same results inline or in
-// workers, and the page writes of io.ts, which one worker thread does while the ingest makes the next pages.
+// workers, and the page listing and writes of io.ts, which one worker thread does while the ingest does other work.
 import type { CleanText } from "./types.ts";
-import { writePage, type FileStamp } from "./io.ts";
+import { listPages, writePage, type FileStamp } from "./io.ts";
 import { cleanText } from "./stages/text.ts";
 import { topicsFor, type Taxonomy } from "./stages/classify.ts";
 import { relateRange, type RangeInput, type RangeOutput } from "./stages/related/range.ts";
@@ -18,6 +18,8 @@ export const tasks = {
   related: (items: [number, number][], input: RangeInput): RangeOutput[] => items.map(([from, to]) => relateRange(input, from, to)),
   /** [file, text] pages → each written file's size and time (io.ts syncPages). */
   writePages: (items: [string, string][]): FileStamp[] => items.map(([file, text]) => writePage(file, text)),
+  /** Folders → their files' sizes and times (io.ts listPages). */
+  listPages: (dirs: string[]): Map<string, FileStamp>[] => dirs.map(listPages),
 };
 
 export type TaskName = keyof typeof tasks;

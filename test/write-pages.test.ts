@@ -1,11 +1,11 @@
 // Page writes: pages written by the ingest's worker thread are the same files, with the same records, as pages written
-// on the ingest's own thread, and a later ingest recognises them as unchanged.
+// on the ingest's own thread, and a later ingest, listing the folder on that thread, recognises them as unchanged.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { syncPages, type PageToWrite } from "../scripts/io.ts";
+import { listPages, syncPages, type PageToWrite } from "../scripts/io.ts";
 import { onWorker } from "../scripts/parallel.ts";
 import type { Memo } from "../scripts/ingest-cache.ts";
 
@@ -25,7 +25,7 @@ function pages(version = 1): PageToWrite[] {
 
 const viaWorker = (batch: [string, string][]) => onWorker("writePages", batch);
 
-test("pages written by the worker thread are the files and records the ingest's own thread writes, and are then known as unchanged", async () => {
+test("pages written by the worker thread are the files and records the ingest's own thread writes, and a next sync listing the folder there rewrites only changed pages", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "write-pages-"));
   try {
     const inline = path.join(dir, "inline");
@@ -44,12 +44,17 @@ test("pages written by the worker thread are the files and records the ingest's 
       assert.equal(r.hash, a.records.get(file)!.hash, file);
     }
 
-    // The next ingest: every page as recorded is left alone; one page edited by hand and one new version are rewritten.
+    // The next ingest, listing the folder on the worker thread as a large ingest does: every page as recorded is left
+    // alone; one page edited by hand and one new version are rewritten; a page no paper has any more is removed.
     writeFileSync(path.join(worker, "paper-0003.md"), "edited by hand\n");
+    writeFileSync(path.join(worker, "paper-gone.md"), "a paper since removed\n");
+    const listing = onWorker("listPages", [worker]).then(([files]) => files);
+    assert.deepEqual(await listing, listPages(worker));
     const next = pages();
     next[7] = { ...next[7], text: () => "---\ntitle: Paper 7, corrected\n---\n", fingerprint: "7:corrected" };
-    const c = await syncPages(worker, next, b.records, known, viaWorker);
-    assert.deepEqual([c.written, c.unchanged, c.removed], [2, 998, 0]);
+    const c = await syncPages(worker, next, b.records, known, viaWorker, listing);
+    assert.deepEqual([c.written, c.unchanged, c.removed], [2, 998, 1]);
+    assert.ok(!readdirSync(worker).includes("paper-gone.md"));
     assert.equal(readFileSync(path.join(worker, "paper-0003.md"), "utf8"), pages()[3].text());
     assert.equal(readFileSync(path.join(worker, "paper-0007.md"), "utf8"), "---\ntitle: Paper 7, corrected\n---\n");
   } finally {
