@@ -106,9 +106,9 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arr
         await cdp.send("Network.clearBrowserCache");
         await cdp.detach();
       }
-      // Each new context opens a browser window, and Chromium 156 then loads its omnibox popup UI in a renderer of its
-      // own (about 1 s of CPU on this 2-core machine). Let that settle first: a reader's browser is not starting a window
-      // as they search, and on 2 cores it would otherwise compete with the page being measured.
+      // Each new context opens a browser window, which may start renderers of the browser's own (Chromium 156 loaded
+      // its omnibox popup UI in one: about 1 s of CPU on a 2-core machine). Let that settle first: a reader's browser is
+      // not starting a window as they search, and on 2 cores it would otherwise compete with the page being measured.
       await page.waitForTimeout(SETTLE_MS);
       await page.addInitScript(() => {
         const w = window as unknown as { __firstResult?: number };

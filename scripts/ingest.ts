@@ -10,10 +10,10 @@ import { pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
 import { cacheDir, codeVersion, IngestCache } from "./ingest-cache.ts";
-import { INLINE_BELOW, onWorker, warmUp } from "./parallel.ts";
+import { onWorker, warmUp } from "./parallel.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-/** Characters of dumps (~7,000 papers) from which worker threads are started before they are needed. */
+/** Characters of dumps (~7,000 papers) from which worker threads are started early and list and write the pages. */
 const WARM_UP_FROM = 8_000_000;
 
 export interface IngestOptions {
@@ -51,8 +51,8 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const timings: Record<string, number> = {};
   const t0 = performance.now();
   const { dumps, warnings } = readDumps(opts.dumps);
-  // A large catalogue will want worker threads (the related stage always does): they load meanwhile, and one lists the
-  // pages of the last build while this thread parses.
+  // A large catalogue will want worker threads (the related stage always does): they load meanwhile; one lists the pages
+  // of the last build while this thread parses, and later writes the pages while this thread makes the next ones.
   const large = dumps.reduce((n, d) => n + d.text.length, 0) >= WARM_UP_FROM && os.availableParallelism() > 1;
   if (large) warmUp();
   const listing = large ? onWorker("listPages", [opts.papersDir]).then(([files]) => files) : undefined;
@@ -80,8 +80,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     known,
   );
   const t1 = performance.now();
-  // A large catalogue's pages are written by a worker thread while this one makes the next pages' texts.
-  const writer = state.papers.length >= INLINE_BELOW && os.availableParallelism() > 1 ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
+  const writer = large ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
   const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   writeRegistry(registryFile, state.registry);
   cache?.save(opts.dumps, opts.papersDir, records);
