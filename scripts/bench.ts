@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { removeGeneratedPages, root } from "./build.ts";
+import { removeBuildState, root } from "./build.ts";
 import { readDumps } from "./io.ts";
 import { parseDump } from "./stages/parse.ts";
 import { dumpFiles, synthPapers } from "./bench/synth.ts";
@@ -134,8 +134,9 @@ try {
   console.log(`\nFigures written to ${path.relative(process.cwd(), jsonFile)}`);
 } finally {
   if (!values.keep) {
-    // The generated Markdown pages live in the temporary folder too (1.7 GB at 100,000 papers).
-    removeGeneratedPages(path.join(work, "dumps"));
+    // The generated Markdown pages live in the temporary folder too (1.7 GB at 100,000 papers), the caches in
+    // node_modules/.cache.
+    removeBuildState(path.join(work, "dumps"), path.join(work, "site"));
     rmSync(work, { recursive: true, force: true });
   }
   else console.log(`kept ${work}`);

@@ -32,6 +32,11 @@ export interface IngestOptions {
   cache?: string | null;
 }
 
+/** The default cache folder of a dumps folder's ingest (see IngestOptions.cache). */
+export function ingestCacheDir(dumps: string): string {
+  return cacheDir(path.join(root, "node_modules/.cache/paper-catalogue/ingest"), dumps);
+}
+
 export interface IngestResult {
   state: State;
   timings: Record<string, number>;
@@ -68,7 +73,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   });
   timings.read = performance.now() - t0;
   const tc = performance.now();
-  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? cacheDir(path.join(root, "node_modules/.cache/paper-catalogue/ingest"), opts.dumps), versions(opts.taxonomy));
+  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
   const known = cache && { text: cache.table<CleanText>("text"), topics: cache.table<string[]>("topics"), tokens: cache.table<KnownTokens>("tokens") };
   timings.cache = performance.now() - tc;
   const state = await runPipeline(

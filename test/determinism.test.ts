@@ -56,7 +56,7 @@ test("building the bundled dumps twice gives byte-identical pages and site, and 
 
     assert.deepEqual(diff(site1, tree(out)), [], "the two sites differ");
   } finally {
-    removeBuildCache(path.join(dir, "dumps"));
+    removeBuildCache(path.join(dir, "dumps"), path.join(dir, "site"));
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -95,7 +95,7 @@ test("a rebuild after a new dump equals a build from scratch of the same dumps, 
     assert.ok(!readdirSync(dirs[0]).some((n) => n.includes("staging")), "no staging folder left");
   } finally {
     for (const d of dirs) {
-      removeBuildCache(path.join(d, "dumps"));
+      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
       rmSync(d, { recursive: true, force: true });
     }
   }
@@ -115,7 +115,7 @@ test("a catalogue built from scratch in another folder is byte-identical too, bu
     assert.ok([...sites[0].keys()].some((f) => f.endsWith(".pf_fragment")));
   } finally {
     for (const d of dirs) {
-      removeBuildCache(path.join(d, "dumps"));
+      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
       rmSync(d, { recursive: true, force: true });
     }
   }

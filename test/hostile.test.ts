@@ -25,7 +25,7 @@ interface CatalogueJson {
   rejected: { file: string; line: number; reason: string }[];
 }
 
-/** Dumps folders made by tempDumps: their generated pages live in a cache folder removed at the end. */
+/** Dumps folders made by tempDumps: their generated pages and caches are removed at the end. */
 const made: string[] = [];
 
 /** A temp folder holding a copy of the fixture dumps (the registry is written beside the dumps folder). */
@@ -71,7 +71,7 @@ before(async () => {
 });
 after(() => {
   rmSync(tmp.dir, { recursive: true, force: true });
-  for (const d of made) removeBuildCache(d);
+  for (const d of made) removeBuildCache(d, path.join(path.dirname(d), "site"));
 });
 
 describe("damaged dumps are reported by file and line, the rest builds", () => {

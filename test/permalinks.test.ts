@@ -213,7 +213,7 @@ test("a full build keeps every URL when a dump is added, with the registry besid
     const registry = JSON.parse(readFileSync(path.join(w.dir, "permalinks.json"), "utf8")) as { papers: { slug: string }[] };
     assert.equal(registry.papers.length, 7);
   } finally {
-    removeBuildCache(w.dumps);
+    removeBuildCache(w.dumps, out);
     w.cleanup();
   }
 });

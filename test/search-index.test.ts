@@ -72,7 +72,7 @@ test("the bundled dumps in shards of 150: three bundles hold every paper page ex
     assert.ok(members.includes("a-completely-new-paper-about-shard-reuse"));
     for (const slug of members) assert.equal(readFileSync(path.join(tree, slug, "index.html"), "utf8"), searchDocument(readFileSync(path.join(out, "papers", slug, "index.html"), "utf8")), slug);
   } finally {
-    removeBuildCache(dumps);
+    removeBuildCache(dumps, path.join(dir, "site"));
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -114,7 +114,7 @@ test("Pagefind indexes each paper's search document exactly as it indexes the wh
     assert.equal(whole.fragments.length, 440);
     assert.deepEqual(indexContents(path.join(dir, "index-docs")), whole);
   } finally {
-    removeBuildCache(dumps);
+    removeBuildCache(dumps, path.join(dir, "site"));
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,2 +1,2 @@
-// Test helper: removes the cache folder build() keeps for a temp dumps folder (its generated pages), never anything else.
-export { removeGeneratedPages as removeBuildCache } from "../../scripts/build.ts";
+// Test helper: removes what build() keeps for a temporary dumps folder (generated pages, caches), never anything else.
+export { removeBuildState as removeBuildCache } from "../../scripts/build.ts";
