@@ -56,16 +56,16 @@ export function locations(dumps: string): { papersDir: string; state: string } {
 }
 
 /**
- * Removes what builds of a dumps folder outside the project keep between builds: its generated pages (in the temporary
- * folder), its ingest cache and, given the output folder, that output's render cache. For temporary catalogues (tests,
- * the benchmark), whose caches would otherwise pile up in node_modules/.cache (about 0.5 GB per 100,000 papers).
+ * Removes what builds keep between builds for a temporary catalogue (tests, the benchmark), which would otherwise pile
+ * up in node_modules/.cache (about 0.5 GB per 100,000 papers): given the output folder, that output's render cache;
+ * for a dumps folder outside the project, its generated pages (in the temporary folder) and its ingest cache.
  */
 export function removeBuildState(dumps: string, out?: string): void {
+  if (out !== undefined) rmSync(renderCacheFile(path.resolve(out)), { force: true });
   if (locations(dumps).state === path.join(root, "content")) return;
   const dir = path.dirname(locations(dumps).papersDir);
   if (path.resolve(dir).startsWith(path.join(os.tmpdir(), "paper-catalogue") + path.sep)) rmSync(dir, { recursive: true, force: true });
   rmSync(ingestCacheDir(dumps), { recursive: true, force: true });
-  if (out !== undefined) rmSync(renderCacheFile(path.resolve(out)), { force: true });
 }
 
 /** Where the render cache (render-cache.ts) of an output folder is kept. */

@@ -7,6 +7,7 @@ import path from "node:path";
 import { build, root } from "../scripts/build.ts";
 import { readDumps } from "../scripts/io.ts";
 import { parseDump } from "../scripts/stages/parse.ts";
+import { removeBuildCache } from "./helpers/cache.ts";
 
 interface Catalogue {
   papers: { id: string; url: string; title: string; abstract: string; topics: string[]; date: string | null; upvotes: number | null; authors: number | null; sources: { file: string; line: number; title: string }[] }[];
@@ -26,7 +27,10 @@ before(async () => {
   cat = JSON.parse(readFileSync(path.join(out, "catalogue.json"), "utf8"));
 });
 
-after(() => rmSync(path.dirname(out), { recursive: true, force: true }));
+after(() => {
+  removeBuildCache(dumps, out);
+  rmSync(path.dirname(out), { recursive: true, force: true });
+});
 
 test("writes one page per distinct paper: 440 from the bundled dumps", () => {
   assert.equal(cat.papers.length, 440);

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { build, root } from "../../scripts/build.ts";
 import { serve, type RunningServer } from "../helpers/server.ts";
+import { removeBuildCache } from "../helpers/cache.ts";
 import { launchChromium, guardedContext } from "../helpers/browser.ts";
 
 let tmp: string;
@@ -32,7 +33,10 @@ after(async () => {
   await browser?.close();
   await one?.close();
   await three?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (tmp) {
+    for (const out of [path.join(tmp, "one"), path.join(tmp, "three")]) removeBuildCache(path.join(root, "content/dumps"), out);
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 interface Found {

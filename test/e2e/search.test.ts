@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { build, root } from "../../scripts/build.ts";
 import { finishSearchPage } from "../../scripts/search-page.ts";
 import { serve, type RunningServer } from "../helpers/server.ts";
+import { removeBuildCache } from "../helpers/cache.ts";
 import { launchChromium, guardedContext } from "../helpers/browser.ts";
 
 let tmp: string;
@@ -38,7 +39,10 @@ after(async () => {
   await browser?.close();
   await site?.close();
   await prefixed?.close();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  if (tmp) {
+    for (const out of [siteDir, prefixedDir]) removeBuildCache(path.join(root, "content/dumps"), out);
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 /** Opens a page in a fresh guarded context, runs `fn`, then checks nothing left the server and nothing threw. */

@@ -1,2 +1,3 @@
-// Test helper: removes what build() keeps for a temporary dumps folder (generated pages, caches), never anything else.
+// Test helper: removes what build() keeps for a temporary catalogue (the pages and ingest cache of a temporary dumps
+// folder, the render cache of a temporary output), never anything else.
 export { removeBuildState as removeBuildCache } from "../../scripts/build.ts";

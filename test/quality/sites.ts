@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import os from "node:os";
 import path from "node:path";
 import { build, root } from "../../scripts/build.ts";
+import { removeBuildCache } from "../helpers/cache.ts";
 
 export interface Site {
   dir: string;
@@ -46,12 +47,18 @@ function alive(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Removes a test run's sites and their render caches. */
+function removeSites(dir: string): void {
+  for (const name of ["plain", "prefixed"]) removeBuildCache(path.join(root, "content/dumps"), path.join(dir, name));
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export async function builtSites(): Promise<Sites> {
   const key = String(process.ppid);
   const dir = path.join(CACHE, key);
   mkdirSync(CACHE, { recursive: true });
   // Folders of finished runs go.
-  for (const other of readdirSync(CACHE)) if (other !== key && /^\d+$/.test(other) && !alive(Number(other))) rmSync(path.join(CACHE, other), { recursive: true, force: true });
+  for (const other of readdirSync(CACHE)) if (other !== key && /^\d+$/.test(other) && !alive(Number(other))) removeSites(path.join(CACHE, other));
   const sites: Sites = {
     plain: { dir: path.join(dir, "plain"), base: "/", url: null },
     prefixed: { dir: path.join(dir, "prefixed"), base: "/catalogue/", url: "https://example.org" },
@@ -69,7 +76,7 @@ export async function builtSites(): Promise<Sites> {
     }
   }
   try {
-    rmSync(dir, { recursive: true, force: true });
+    removeSites(dir);
     const time = Date.now();
     for (const s of [sites.plain, sites.prefixed]) {
       const r = await build({ dumps: path.join(root, "content/dumps"), out: s.dir, base: s.base, url: s.url ?? undefined, strict: false, log: () => {} });
