@@ -36,12 +36,25 @@ test("shards are consecutive runs of the pages in arrival order, so new pages ch
   assert.deepEqual(after[2], [...before[2], "new-1.md", "new-2.md"]);
 });
 
-test("the bundled dumps in shards of 150: three bundles hold every paper page exactly once; a rebuild keeps them all", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "search-shards-"));
+/**
+ * Runs `fn` on a temporary copy of the bundled dumps (a build writes pages and permalinks beside its dumps) and its
+ * output folder, then removes both and what builds keep for them.
+ */
+async function withDumpsCopy(prefix: string, fn: (dir: string, dumps: string, out: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   const dumps = path.join(dir, "dumps");
+  const out = path.join(dir, "site");
   cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
   try {
-    const out = path.join(dir, "site");
+    await fn(dir, dumps, out);
+  } finally {
+    removeBuildCache(dumps, out);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("the bundled dumps in shards of 150: three bundles hold every paper page exactly once; a rebuild keeps them all", async () => {
+  await withDumpsCopy("search-shards-", async (dir, dumps, out) => {
     const first = await build({ dumps, out, base: "/", strict: false, log: () => {}, searchShard: 150 });
     assert.equal(first.counts.searchShards, 3);
     const urls = ["pagefind", "pagefind-1", "pagefind-2"].flatMap((b) => bundleUrls(path.join(out, b)));
@@ -71,10 +84,7 @@ test("the bundled dumps in shards of 150: three bundles hold every paper page ex
     assert.equal(members.length, 141);
     assert.ok(members.includes("a-completely-new-paper-about-shard-reuse"));
     for (const slug of members) assert.equal(readFileSync(path.join(tree, slug, "index.html"), "utf8"), searchDocument(readFileSync(path.join(out, "papers", slug, "index.html"), "utf8")), slug);
-  } finally {
-    removeBuildCache(dumps, path.join(dir, "site"));
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 /** What an index holds: its fragment and chunk files (named by their content's hash), and each filter file's bytes in order (Pagefind writes a filter's entries in varying order). */
@@ -85,11 +95,7 @@ function indexContents(bundle: string) {
 }
 
 test("Pagefind indexes each paper's search document exactly as it indexes the whole page", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "search-document-"));
-  const dumps = path.join(dir, "dumps");
-  cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
-  try {
-    const out = path.join(dir, "site");
+  await withDumpsCopy("search-document-", async (dir, dumps, out) => {
     await build({ dumps, out, base: "/", strict: false, log: () => {} });
     const pages = path.join(dir, "pages");
     const docs = path.join(dir, "docs");
@@ -113,8 +119,5 @@ test("Pagefind indexes each paper's search document exactly as it indexes the wh
     const whole = indexContents(path.join(dir, "index-pages"));
     assert.equal(whole.fragments.length, 440);
     assert.deepEqual(indexContents(path.join(dir, "index-docs")), whole);
-  } finally {
-    removeBuildCache(dumps, path.join(dir, "site"));
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
