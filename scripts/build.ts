@@ -62,8 +62,9 @@ export function locations(dumps: string): { papersDir: string; state: string } {
  */
 export function removeBuildState(dumps: string, out?: string): void {
   if (out !== undefined) rmSync(renderCacheFile(path.resolve(out)), { force: true });
-  if (locations(dumps).state === path.join(root, "content")) return;
-  const dir = path.dirname(locations(dumps).papersDir);
+  const { state, papersDir } = locations(dumps);
+  if (state === path.join(root, "content")) return;
+  const dir = path.dirname(papersDir);
   if (path.resolve(dir).startsWith(path.join(os.tmpdir(), "paper-catalogue") + path.sep)) rmSync(dir, { recursive: true, force: true });
   rmSync(ingestCacheDir(dumps), { recursive: true, force: true });
 }
