@@ -117,7 +117,7 @@ try {
   if (!values["skip-incremental"]) {
     for (const [file, text] of dumpFiles(papers.slice(n), 200, "zz_added")) writeFileSync(path.join(dumps, file), text);
     incremental = await runBuild(dumps, out);
-    console.log(`\nRebuild after adding one dump of 200 papers: ${incremental.wall.toFixed(1)} s wall, peak ${gb(incremental.peakBytes)}; ${incremental.counts.pagesRendered} paper pages rendered, ${incremental.counts.pagesReused} reused`);
+    console.log(`\nRebuild after adding one dump of 200 papers: ${incremental.wall.toFixed(1)} s wall, peak ${gb(incremental.peakBytes)}; ${incremental.counts.pagesRendered} paper pages rendered, ${incremental.counts.pagesReused} reused; related papers searched for ${incremental.counts.relatedSearched} papers`);
     for (const [name, s] of Object.entries(incremental.stages)) console.log(`  ${name.padEnd(12)} ${s.seconds.toFixed(2).padStart(7)} s`);
   }
 

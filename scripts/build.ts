@@ -155,6 +155,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   run.progress.stage("ingest");
   const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
   Object.assign(run.timings, ingested.timings);
+  run.counts.relatedSearched = ingested.searched;
   run.timings.ingest = performance.now() - t0;
   run.marks.ingest = [m0, Date.now()];
   const report = ingested.report;

@@ -24,6 +24,12 @@ export interface Memo<V> {
   entries(): IterableIterator<[string, V]>;
 }
 
+/** One value kept between builds, replaced by each build that sets it. */
+export interface Slot<V> {
+  get(): V | undefined;
+  set(value: V): void;
+}
+
 /** Beyond this many segments a table is rewritten as one. */
 const MAX_SEGMENTS = 8;
 const CHECKSUM_BYTES = 32;
@@ -133,6 +139,18 @@ export class IngestCache {
     return t as Table<V>;
   }
 
+  private readonly slots = new Map<string, { file: string; value?: unknown }>();
+
+  /** The slot `name` (one file, named after its version like a table; read from disk on first use). */
+  slot<V>(name: string): Slot<V> {
+    if (!(name in this.versions)) throw new Error(`ingest cache: no version for slot "${name}"`);
+    const file = path.join(this.dir, `${name}-${this.versions[name]}`);
+    return {
+      get: () => readChecked(file) as V | undefined,
+      set: (value) => void this.slots.set(name, { file, value }),
+    };
+  }
+
   /** Page records of the last ingest into `papersDir` (see io.ts syncPages). */
   pageRecords(papersDir: string): Map<string, PageRecord> {
     const data = readChecked(path.join(this.dir, "pages.bin")) as StoredRecords | undefined;
@@ -152,6 +170,7 @@ export class IngestCache {
     mkdirSync(this.dir, { recursive: true });
     writeFileSync(path.join(this.dir, OWNER), path.resolve(dumps));
     for (const t of this.tables.values()) t.save();
+    for (const { file, value } of this.slots.values()) writeChecked(file, value);
     const list = [...records];
     const stored: StoredRecords = {
       papersDir,

@@ -18,6 +18,8 @@ export interface IngestSummary {
   warnings: number;
   rejected: number;
   papers: number;
+  /** Papers the related stage searched for neighbours (see State.searched). */
+  searched: number;
   timings: Record<string, number>;
   /** File name → content hash of every paper page, in order. */
   pageHashes: [string, string][];
@@ -72,6 +74,7 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
     warnings: s.warnings.length,
     rejected: s.rejected.length,
     papers: s.papers.length,
+    searched: s.searched ?? s.papers.length,
     timings: ingested.timings,
     pageHashes: [...ingested.pageHashes],
     arrival: arrivalOrder(s.papers),

@@ -3,12 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { readDumps, readRegistry, readYaml, syncPages, writeRegistry } from "./io.ts";
+import { readDumps, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
 import { initialState, runPipeline, type State } from "./pipeline.ts";
 import { validateTaxonomy } from "./stages/classify.ts";
 import { pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
+import type { NeighbourState } from "./stages/related/carry-over.ts";
 import { cacheDir, codeVersion, IngestCache } from "./ingest-cache.ts";
 import { onWorker, warmUp } from "./parallel.ts";
 
@@ -21,7 +22,7 @@ export interface IngestOptions {
   dumps: string;
   /** Folder the generated paper pages are written to. */
   papersDir: string;
-  /** Folder holding permalinks.json and overrides.yaml (the project's `content/` for the bundled dumps). */
+  /** Folder holding permalinks.json, term-stats.json and overrides.yaml (the project's `content/` for the bundled dumps). */
   state: string;
   /** Taxonomy file. */
   taxonomy: string;
@@ -49,7 +50,7 @@ export interface IngestResult {
 function versions(taxonomy: string): Record<string, string> {
   const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
   const version = codeVersion(code);
-  return { text: version, tokens: version, pages: version, topics: codeVersion([...code, taxonomy]) };
+  return { text: version, tokens: version, neighbours: version, pages: version, topics: codeVersion([...code, taxonomy]) };
 }
 
 export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): Promise<IngestResult> {
@@ -64,17 +65,20 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   listing?.catch(() => undefined); // awaited by syncPages; a failed stage before that must not crash on it
   const registryFile = path.join(opts.state, "permalinks.json");
   const overridesFile = path.join(opts.state, "overrides.yaml");
+  const termsFile = path.join(opts.state, "term-stats.json");
+  const terms = readTermStats(termsFile);
   const state0 = initialState({
     dumps,
-    warnings,
+    warnings: [...warnings, ...terms.warnings],
     registry: readRegistry(registryFile),
+    terms: terms.stats,
     taxonomy: validateTaxonomy(readYaml(opts.taxonomy, null), opts.taxonomy),
     overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
   });
   timings.read = performance.now() - t0;
   const tc = performance.now();
   const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
-  const known = cache && { text: cache.table<CleanText>("text"), topics: cache.table<string[]>("topics"), tokens: cache.table<KnownTokens>("tokens") };
+  const known = cache && { text: cache.table<CleanText>("text"), topics: cache.table<string[]>("topics"), tokens: cache.table<KnownTokens>("tokens"), neighbours: cache.slot<NeighbourState>("neighbours") };
   timings.cache = performance.now() - tc;
   const state = await runPipeline(
     state0,
@@ -88,6 +92,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const writer = large ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
   const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   writeRegistry(registryFile, state.registry);
+  if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
   cache?.save(opts.dumps, opts.papersDir, records);
   timings.write = performance.now() - t1;
   return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])) };

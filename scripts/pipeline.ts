@@ -1,13 +1,15 @@
 // The ingest pipeline, declared in one place: parse → merge → clean text → permalinks → classify → relate → overrides.
 import type { CleanText, Entry, Paper, Rejected, Warning } from "./types.ts";
 import type { DumpFile } from "./io.ts";
-import type { Memo } from "./ingest-cache.ts";
+import type { Memo, Slot } from "./ingest-cache.ts";
+import type { NeighbourState } from "./stages/related/carry-over.ts";
 import { parseDump } from "./stages/parse.ts";
 import { merge, type MergedPaper } from "./stages/merge.ts";
 import { extractLinks } from "./stages/text.ts";
 import { assignSlugs, type RegistryEntry } from "./stages/permalinks.ts";
 import type { Taxonomy } from "./stages/classify.ts";
 import { relateInParallel, type KnownTokens } from "./stages/related.ts";
+import type { TermStats } from "./stages/related/tfidf.ts";
 import { applyOverrides, type OverridesFile } from "./stages/overrides.ts";
 import { parallelMap } from "./parallel.ts";
 
@@ -15,6 +17,10 @@ import { parallelMap } from "./parallel.ts";
 export interface State {
   dumps: DumpFile[];
   registry: RegistryEntry[];
+  /** Frozen term statistics of the related stage: those read (or null), then those in force after it. */
+  terms: TermStats | null;
+  /** Papers the related stage searched for neighbours (the others kept the last build's lists); null before it. */
+  searched: number | null;
   taxonomy: Taxonomy;
   overrides: OverridesFile;
   perDump: { file: string; layout: string; entries: number }[];
@@ -36,6 +42,8 @@ export interface Known {
   topics: Memo<string[]>;
   /** Runs of papers tokenised for the related stage (stages/related.ts). */
   tokens: Memo<KnownTokens>;
+  /** The last build's neighbour lists (stages/related/carry-over.ts). */
+  neighbours?: Slot<NeighbourState>;
 }
 
 /** A stage: plain data in, plain data out. Per-paper work may be spread over worker threads (parallel.ts), hence async. */
@@ -139,7 +147,10 @@ async function classifyStage(s: State, known: Known | null): Promise<State> {
 }
 
 async function relateStage(s: State, known: Known | null): Promise<State> {
-  return { ...s, papers: await relateInParallel(s.papers, { known: known?.tokens }) };
+  let terms = s.terms;
+  let searched = s.papers.length;
+  const papers = await relateInParallel(s.papers, { known: known?.tokens, last: known?.neighbours, terms, onTerms: (t) => (terms = t), onSearched: (n) => (searched = n) });
+  return { ...s, papers, terms, searched };
 }
 
 function overridesStage(s: State): State {
@@ -159,8 +170,8 @@ export const stages: [name: string, stage: Stage][] = [
   ["overrides", overridesStage],
 ];
 
-export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy" | "overrides"> & { warnings?: Warning[] }): State {
-  return { perDump: [], entries: [], rejected: [], merged: [], papers: [], ...input, warnings: input.warnings ?? [] };
+export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy" | "overrides"> & { warnings?: Warning[]; terms?: TermStats | null }): State {
+  return { perDump: [], entries: [], rejected: [], merged: [], papers: [], searched: null, ...input, terms: input.terms ?? null, warnings: input.warnings ?? [] };
 }
 
 /**

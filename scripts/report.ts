@@ -49,6 +49,7 @@ export function formatReport(s: State, pages: { written: number; unchanged: numb
   for (const d of f.dumps) lines.push(`  ${d.file}: ${d.entries} entries (${d.layout})`);
   lines.push(`Entries: ${f.entries}; duplicates merged: ${f.duplicatesMerged}; papers: ${f.papers}`);
   lines.push(`Pages: ${pages.written} written, ${pages.unchanged} unchanged, ${pages.removed} removed`);
+  if (s.searched !== null) lines.push(s.searched < f.papers ? `Related papers: searched for ${s.searched} of ${f.papers} papers; the others kept the last build's lists, which no new paper can enter` : `Related papers: all ${f.papers} papers searched`);
   lines.push(`Math: ${f.math.spans} spans typeset, ${f.math.leftAsText} left as text; ${f.math.textCommands} text-mode commands converted`);
   if (f.rawTexLeft.length) {
     lines.push(`Raw LaTeX still visible in ${f.rawTexLeft.length} papers:`);

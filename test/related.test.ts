@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stemmer } from "stemmer";
-import { relate } from "../scripts/stages/related.ts";
+import { relate, relateInParallel } from "../scripts/stages/related.ts";
+import type { NeighbourState } from "../scripts/stages/related/carry-over.ts";
+import type { TermStats } from "../scripts/stages/related/tfidf.ts";
 import { loadSeedPapers } from "./eval/seed-papers.ts";
 
 const seeds = loadSeedPapers();
@@ -79,3 +81,63 @@ test("with pruning forced on (tiny caps), the index still finds the obvious neig
 function relateScore(p: { related: { id: string; score: number }[] }, id: string): number | undefined {
   return p.related.find((r) => r.id === id)?.score;
 }
+
+/** Seeds with cache keys naming their texts (as the ingest gives them), a tokens memo and a slot kept in memory. */
+const keyed = seeds.map((p) => ({ ...p, textKeys: { title: `${p.id}:t`, abstract: `${p.id}:a` } }));
+function memory<V>() {
+  let kept: V | undefined;
+  const entries = new Map<string, unknown>();
+  return {
+    slot: { get: () => kept, set: (v: V) => void (kept = v) },
+    memo: { get: (k: string) => entries.get(k) as never, set: (k: string, v: unknown) => void entries.set(k, v), entries: () => entries.entries() as never },
+  };
+}
+
+for (const [name, limits] of [
+  ["without pruning", undefined],
+  ["with pruning forced on", { exactUpTo: 0, postingCap: 20, queryBudget: 200, rerank: 10 }],
+] as const) {
+  test(`papers added under frozen term statistics: lists carried over equal a search of every paper, ${name}`, async () => {
+    const mem = memory<NeighbourState>();
+    const before = keyed.filter((_, i) => i % 50 !== 3);
+    let terms: TermStats | undefined;
+    await relateInParallel(before, { known: mem.memo, last: mem.slot, limits, onTerms: (t) => (terms = t) });
+    assert.equal(terms!.papers, before.length);
+
+    let searched = -1;
+    const carried = await relateInParallel(keyed, { known: mem.memo, last: mem.slot, limits, terms, onSearched: (s) => (searched = s) });
+    const full = await relateInParallel(keyed, { known: mem.memo, limits, terms, onSearched: (s) => assert.equal(s, keyed.length) });
+    assert.deepEqual(carried, full);
+    assert.ok(searched >= keyed.length - before.length && searched < keyed.length / 2, `${searched} of ${keyed.length} searched again`);
+    // Papers the added ones did not enter keep their lists: the statistics, not the catalogue, set every weight.
+    const old = new Map((await relateInParallel(before, { known: mem.memo, limits, terms })).map((p) => [p.id, p.related]));
+    const unchanged = full.filter((p) => old.has(p.id) && JSON.stringify(old.get(p.id)) === JSON.stringify(p.related)).length;
+    assert.ok(unchanged >= before.length - searched, `${unchanged} unchanged`);
+
+    // On threads, with the carried-over lists of the same build, nothing is searched again.
+    const threaded = await relateInParallel(keyed, { known: mem.memo, last: mem.slot, limits, terms, parallelFrom: 1, onSearched: (s) => (searched = s) });
+    assert.deepEqual(threaded, full);
+    assert.equal(searched, 0);
+  });
+}
+
+test("a paper gone or changed since the last build makes every paper be searched again, with the same result", async () => {
+  const mem = memory<NeighbourState>();
+  let terms: TermStats | undefined;
+  await relateInParallel(keyed, { known: mem.memo, last: mem.slot, onTerms: (t) => (terms = t) });
+  const changed = keyed.map((p, i) => (i === 7 ? { ...p, textKeys: { title: p.textKeys.title, abstract: "another:a" }, abstract: keyed[8].abstract } : p));
+  let searched = -1;
+  const result = await relateInParallel(changed, { known: mem.memo, last: mem.slot, terms, onSearched: (s) => (searched = s) });
+  assert.equal(searched, keyed.length);
+  assert.deepEqual(result, await relateInParallel(changed, { known: mem.memo, terms }));
+});
+
+test("frozen term statistics are counted afresh once the catalogue grows by more than a quarter", () => {
+  let counted: TermStats | undefined;
+  relate(keyed.slice(0, 200), { onTerms: (t) => (counted = t) });
+  let used: TermStats | undefined;
+  relate(keyed.slice(0, 250), { terms: counted, onTerms: (t) => (used = t) });
+  assert.equal(used, counted);
+  relate(keyed.slice(0, 251), { terms: counted, onTerms: (t) => (used = t) });
+  assert.equal(used!.papers, 251);
+});

@@ -7,14 +7,19 @@
 // terms and shared terms are picked in ./related/range.ts.
 // Pure and deterministic: input order does not matter, ties are broken by paper id, and the result is
 // the same on one thread or several (each document's lists depend only on the corpus).
+//
+// Term statistics (N, df, display forms, posting thresholds) can be frozen: counted once, kept beside the dumps and
+// reused while the catalogue stays within REFRESH_BELOW … REFRESH_ABOVE times the size they were counted at. Papers
+// then keep their weights when others are added, so a new paper changes only the lists it enters.
 import { hash } from "node:crypto";
 import type { Paper, Related } from "../types.ts";
 import { parallelMap } from "../parallel.ts";
 import { compact } from "./compact.ts";
-import { exactNeighbours, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
-import { buildCorpus, tokenize, type DocText, type TokenChunk, type Vocabulary } from "./related/tfidf.ts";
-import type { Memo } from "../ingest-cache.ts";
-import { describe, KEYWORD_MAX, RELATED_COUNT, rangeInput, relateRange, TERMS_MAX, TERMS_MIN, type RangeOutput } from "./related/range.ts";
+import { EXACT_UP_TO, exactNeighbours, POSTING_CAP, queryNeighbours, type EntryBars, type NeighbourLists, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
+import { carryOver, stateKey, type NeighbourState } from "./related/carry-over.ts";
+import { buildCorpus, corpusStats, MODEL_VERSION, tokenize, type DocText, type TermStats, type TokenChunk, type Vocabulary } from "./related/tfidf.ts";
+import type { Memo, Slot } from "../ingest-cache.ts";
+import { describe, KEYWORD_MAX, RELATED_COUNT, rangeInput, relateRange, TERMS_MAX, TERMS_MIN, type RangeInput, type RangeOutput } from "./related/range.ts";
 
 export { RELATED_COUNT, KEYWORD_MIN, KEYWORD_MAX, TERMS_MIN, TERMS_MAX } from "./related/range.ts";
 
@@ -27,7 +32,16 @@ export const PARALLEL_FROM = 8000;
 const RANGES = 32;
 const TOKEN_RANGES = 8;
 
+/** Frozen term statistics are counted afresh once the catalogue has grown past this many times their size … */
+export const REFRESH_ABOVE = 1.25;
+/** … or shrunk below this many times. */
+export const REFRESH_BELOW = 0.8;
+
 export interface RelateOptions {
+  /** Frozen term statistics to weigh terms by, when still in force for this catalogue (see usableStats). */
+  terms?: TermStats | null;
+  /** Receives the statistics the result was computed with: `terms`, or those counted afresh. */
+  onTerms?: (stats: TermStats) => void;
   /** Use the all-pairs reference computation instead of the index (for tests). */
   exact?: boolean;
   /** Override the fast path's limits (tests: force pruning on a small corpus). */
@@ -45,13 +59,31 @@ function documents(papers: Paper[]): { order: number[]; docs: DocText[] } {
 /** Related papers and keywords, on this thread. */
 export function relate(papers: Paper[], options: RelateOptions = {}): Paper[] {
   const { order, docs } = documents(papers);
-  const { corpus, vocabulary } = buildCorpus([tokenize(docs)]);
   const opts = neighbourOptions(options);
-  if (options.exact) return assemble(papers, order, vocabulary, [describe(corpus, 0, corpus.n, exactNeighbours(corpus, opts))]);
+  const cap = capFor(docs.length, opts);
+  const frozen = usableStats(options.terms, docs.length, cap);
+  const { corpus, vocabulary } = buildCorpus([tokenize(docs)], false, undefined, frozen);
+  if (options.exact) {
+    const out = describe(corpus, 0, corpus.n, exactNeighbours(corpus, opts));
+    options.onTerms?.(corpusStats(corpus, vocabulary, cap, frozen));
+    return assemble(papers, order, vocabulary, [out]);
+  }
   const input = rangeInput(corpus, opts);
   const out = relateRange(input, 0, corpus.n);
   options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits: out.budgetHits });
+  options.onTerms?.(corpusStats(corpus, vocabulary, cap, frozen));
   return assemble(papers, order, vocabulary, [out]);
+}
+
+/** The posting cap a catalogue of n papers is scored with, or null when it is scored without pruning. */
+function capFor(n: number, opts: NeighbourOptions): number | null {
+  return n > (opts.exactUpTo ?? EXACT_UP_TO) ? (opts.postingCap ?? POSTING_CAP) : null;
+}
+
+/** `stats` when they are still in force for a catalogue of n papers scored with `cap`, else null (count afresh). */
+export function usableStats(stats: TermStats | null | undefined, n: number, cap: number | null): TermStats | null {
+  if (!stats || stats.version !== MODEL_VERSION || stats.cap !== cap) return null;
+  return n <= stats.papers * REFRESH_ABOVE && n >= stats.papers * REFRESH_BELOW ? stats : null;
 }
 
 /** A tokenised run of documents kept between builds, with the cache keys of its documents (see corpusOf). */
@@ -65,11 +97,18 @@ export interface ParallelOptions extends Omit<RelateOptions, "exact"> {
   parallelFrom?: number;
   /** Tokenised documents of earlier builds, by a hash of their keys (a paper's key: Paper.textKeys). */
   known?: Memo<KnownTokens>;
+  /**
+   * The last build's neighbour lists, read and then replaced by this build's: when papers were only added, the
+   * documents they cannot reach keep their lists instead of being searched again (related/carry-over.ts).
+   */
+  last?: Slot<NeighbourState>;
+  /** Receives how many documents were searched: all, or those the carried-over lists left to search. */
+  onSearched?: (searched: number, of: number) => void;
 }
 
 /**
- * The same as `relate`, with the per-document work spread over worker threads for large catalogues, and documents
- * tokenised by earlier builds (`known`) taken from there.
+ * The same as `relate`, with the per-document work spread over worker threads for large catalogues, documents
+ * tokenised by earlier builds (`known`) taken from there, and neighbour lists carried over from the last build (`last`).
  */
 export async function relateInParallel(papers: Paper[], options: ParallelOptions = {}): Promise<Paper[]> {
   const parallel = papers.length >= (options.parallelFrom ?? PARALLEL_FROM);
@@ -79,18 +118,52 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
     const k = papers[i].textKeys;
     return k?.title && k.abstract ? `${k.title}|${k.abstract}` : null;
   });
-  const { corpus, vocabulary } = await corpusOf(docs, keys, options.known, parallel);
   const opts = neighbourOptions(options);
-  if (!parallel) {
-    const input = rangeInput(corpus, opts);
-    const out = relateRange(input, 0, corpus.n);
-    options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits: out.budgetHits });
-    return assemble(papers, order, vocabulary, [out]);
+  const cap = capFor(docs.length, opts);
+  const frozen = usableStats(options.terms, docs.length, cap);
+  const { corpus, vocabulary } = await corpusOf(docs, keys, options.known, parallel, frozen);
+  const n = corpus.n, k = RELATED_COUNT;
+  const input = rangeInput(corpus, opts, parallel);
+  const stats = corpusStats(corpus, vocabulary, cap, frozen);
+  const names = keys.every((key) => key !== null) ? order.map((i, d) => `${papers[i].id}\t${keys[d]}`) : null;
+  const key = stateKey(stats, opts);
+  const carried = names && options.last ? carryOver(options.last.get(), key, names, corpus, input.index, k) : null;
+  const ranges = (job: RangeInput) => (parallel ? parallelMap("related", split(n, RANGES), job, 2) : Promise.resolve([relateRange(job, 0, n)]));
+  let outs: RangeOutput[];
+  let lists: NeighbourLists, bars: EntryBars;
+  let budgetHits = 0;
+  if (carried) {
+    ({ lists, bars } = carried);
+    const found = queryNeighbours(corpus, input.index, opts, 0, carried.search.length, carried.search);
+    carried.search.forEach((d, x) => {
+      lists.docs.set(found.lists.docs.subarray(x * k, (x + 1) * k), d * k);
+      lists.scores.set(found.lists.scores.subarray(x * k, (x + 1) * k), d * k);
+      bars.score[d] = found.bars.score[x];
+      bars.doc[d] = found.bars.doc[x];
+    });
+    budgetHits = found.budgetHits;
+    outs = await ranges({ ...input, lists });
+  } else {
+    outs = await ranges(input);
+    lists = { docs: concat(outs.map((o) => o.neighbours), Int32Array), scores: concat(outs.map((o) => o.scores), Float64Array) };
+    bars = { score: concat(outs.map((o) => o.bars!.score), Float64Array), doc: concat(outs.map((o) => o.bars!.doc), Int32Array) };
+    budgetHits = outs.reduce((sum, o) => sum + o.budgetHits, 0);
   }
-  const input = rangeInput(corpus, opts, true);
-  const outs = await parallelMap("related", split(corpus.n, RANGES), input, 2);
-  options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits: outs.reduce((n, o) => n + o.budgetHits, 0) });
+  options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits });
+  options.onTerms?.(stats);
+  options.onSearched?.(carried ? carried.search.length : n, n);
+  if (names) options.last?.set({ key, docs: names, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc });
   return assemble(papers, order, vocabulary, outs);
+}
+
+function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: number) => T): T {
+  const out = new make(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /**
@@ -98,7 +171,7 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
  * counts are totals over the run); the other documents are tokenised, on several threads when `parallel`, and their
  * runs kept. A document's tokens are a function of its title and abstract, which its key names.
  */
-async function corpusOf(docs: DocText[], keys: (string | null)[], known: Memo<KnownTokens> | undefined, parallel: boolean) {
+async function corpusOf(docs: DocText[], keys: (string | null)[], known: Memo<KnownTokens> | undefined, parallel: boolean, stats: TermStats | null) {
   const runs = new Map(known?.entries() ?? []);
   const where = new Map<string, [run: string, index: number]>();
   for (const [run, k] of runs) k.docKeys.forEach((key, i) => where.set(key, [run, i]));
@@ -131,7 +204,7 @@ async function corpusOf(docs: DocText[], keys: (string | null)[], known: Memo<Kn
     const runKeys = run.map((d) => keys[d]);
     if (runKeys.every((k) => k !== null)) known?.set(hash("sha256", runKeys.join("\n"), "base64url"), { docKeys: runKeys as string[], tokens: tokens[r] });
   });
-  return buildCorpus(chunks, parallel, at);
+  return buildCorpus(chunks, parallel, at, stats);
 }
 
 /** [from, to) ranges of about n / parts documents (at least `min`) covering 0 … n − 1. */

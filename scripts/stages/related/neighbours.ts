@@ -8,10 +8,12 @@
 //      summed in the same order as `dot`).
 // Corpora of at most EXACT_UP_TO documents (the bundled dumps have 440) walk every posting, so the
 // partial scores are the exact cosines and the result equals `exactNeighbours`. Above that size two
-// limits make the pass linear in the number of documents: posting lists longer than POSTING_CAP keep
-// only their POSTING_CAP highest-weight postings, and a query stops taking new terms once QUERY_BUDGET
-// postings have been walked (so it scores through its most characteristic terms). `stats` reports
-// how often each limit applied. Cost per document: ≤ QUERY_BUDGET + POSTING_CAP accumulations plus
+// limits make the pass linear in the number of documents: a posting list keeps only the postings
+// weighing at least its term's threshold (the POSTING_CAP-th highest weight when the term statistics
+// were counted), and a query stops taking new terms once its terms' charges (their capped lengths
+// when counted) reach QUERY_BUDGET (so it scores through its most characteristic terms). Both are
+// fixed by the frozen statistics, not by the other papers (see PostingIndex). `stats` reports how
+// often each limit applied. Cost per document: about QUERY_BUDGET + POSTING_CAP accumulations plus
 // RERANK sparse dot products.
 //
 // Short lists over many terms find more of the true neighbours than long lists over a few, for the
@@ -95,13 +97,21 @@ export function exactNeighbours(c: Corpus, opts: NeighbourOptions): NeighbourLis
 }
 
 /**
- * The inverted index over terms with df ≥ 2 (a term in one document relates nothing), each list sorted by weight
- * descending (then doc) and capped: postings of term t are pDoc/pW[start[t] … start[t] + used[t] − 1].
+ * The inverted index over terms in two documents or more (a term in one document relates nothing) and not in every
+ * document: postings of term t are pDoc/pW[start[t] … start[t] + used[t] − 1], in document order. Under pruning, a term's
+ * list keeps only the postings weighing at least its threshold: frozen with the term statistics, or else set here to the
+ * POSTING_CAP-th highest weight. A frozen threshold keeps the list of a paper already there the same when papers are
+ * added, so that a new paper changes only the queries that walk a list it enters.
+ *
+ * `charge[t]`: what walking term t costs a query's budget, −1 for terms a query does not walk. It is fixed by the
+ * frozen statistics (the term's capped length when counted), so which terms a paper's query walks does not depend on
+ * the other papers; terms unknown to the statistics are walked at no charge.
  */
 export interface PostingIndex {
   prune: boolean;
   start: Int32Array;
   used: Int32Array;
+  charge: Int32Array;
   pDoc: Int32Array;
   pW: Float64Array;
   cappedTerms: number;
@@ -114,7 +124,7 @@ export function buildIndex(c: Corpus, opts: NeighbourOptions, shared = false): P
   const make = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   const len = new Int32Array(nTerms);
   // Terms in every document have weight 0 and are left out too, so every walked weight is positive.
-  for (let t = 0; t < nTerms; t++) len[t] = c.df[t] >= 2 && c.df[t] < c.n ? c.df[t] : 0;
+  for (let t = 0; t < nTerms; t++) len[t] = c.live[t] >= 2 && c.idf[t] > 0 ? c.live[t] : 0;
   const start = new Int32Array(make(4 * (nTerms + 1)));
   for (let t = 0; t < nTerms; t++) start[t + 1] = start[t] + len[t];
   const pDoc = new Int32Array(make(4 * start[nTerms]));
@@ -129,35 +139,36 @@ export function buildIndex(c: Corpus, opts: NeighbourOptions, shared = false): P
     }
   }
   let cappedTerms = 0;
-  const used = new Int32Array(make(4 * nTerms)); // postings walked per term (≤ cap)
+  const used = new Int32Array(make(4 * nTerms)); // postings walked per term
+  const charge = new Int32Array(make(4 * nTerms));
   let scratch = new Float64Array(0);
   for (let t = 0; t < nTerms; t++) {
     const n = len[t];
-    if (n === 0) continue;
-    if (n > cap) {
-      // Keep the `cap` highest-weight postings (ties: lower doc first) at the front of the list.
-      cappedTerms++;
+    if (!prune) c.threshold[t] = 0;
+    else if (Number.isNaN(c.threshold[t])) {
+      if (n > cap) {
+        if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+        c.threshold[t] = kthLargest(pW, start[t], n, cap, scratch);
+      } else c.threshold[t] = 0;
+    }
+    const threshold = c.threshold[t];
+    charge[t] = c.known[t] ? (c.df[t] >= 2 && c.idf[t] > 0 ? (threshold > 0 ? Math.min(c.df[t], cap) : c.df[t]) : -1) : c.live[t] >= 2 ? 0 : -1;
+    let kept = n;
+    if (threshold > 0 && n > 0) {
+      // Keep the postings weighing at least the threshold, in document order, at the front of the list.
+      kept = 0;
       const s0 = start[t];
-      if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
-      const threshold = kthLargest(pW, s0, n, cap, scratch);
-      let above = 0;
-      for (let i = s0; i < s0 + n; i++) if (pW[i] > threshold) above++;
-      let ties = cap - above; // postings equal to the threshold that still fit, in doc order
-      let w = s0;
-      for (let i = s0; i < s0 + n && w < s0 + cap; i++) {
-        const x = pW[i];
-        if (x > threshold || (x === threshold && ties-- > 0)) {
-          const dd = pDoc[i];
-          // Move posting i to slot w (w ≤ i, so nothing still unread is overwritten).
-          pDoc[w] = dd;
-          pW[w] = x;
-          w++;
+      for (let i = s0; i < s0 + n; i++) {
+        if (pW[i] >= threshold) {
+          pDoc[s0 + kept] = pDoc[i];
+          pW[s0 + kept++] = pW[i];
         }
       }
+      if (kept < n) cappedTerms++;
     }
-    used[t] = Math.min(n, cap);
+    used[t] = kept;
   }
-  return { prune, start, used, pDoc, pW, cappedTerms };
+  return { prune, start, used, charge, pDoc, pW, cappedTerms };
 }
 
 /**
@@ -190,14 +201,28 @@ function kthLargest(values: Float64Array, from: number, n: number, k: number, bu
   return a[want];
 }
 
-/** Neighbours of documents `from` … `to` − 1 through the index; `onBudgetHit` counts queries cut by the budget. */
-export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourOptions, from: number, to: number): { lists: NeighbourLists; budgetHits: number } {
-  const { prune, start, used, pDoc, pW } = index;
+/**
+ * What a candidate's partial score must beat to enter a document's rerank set, per queried document: the worst of a
+ * full set (ties: the lower document number wins), or score 0 and document −1 when the set has room. A paper added
+ * later, with the same postings for the others, changes the document's list only if it beats this (see related.ts).
+ */
+export interface EntryBars {
+  score: Float64Array;
+  doc: Int32Array;
+}
+
+/**
+ * Neighbours of documents `from` … `to` − 1 (or of `docs[from … to − 1]`) through the index, and their entry bars;
+ * `budgetHits` counts queries cut by the budget.
+ */
+export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourOptions, from: number, to: number, docs?: Int32Array): { lists: NeighbourLists; bars: EntryBars; budgetHits: number } {
+  const { prune, start, used, charge, pDoc, pW } = index;
   const { start: docStart, terms, weights } = c;
   const budget = prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
   const rerank = Math.max(opts.rerank ?? RERANK, opts.k);
   const k = opts.k;
   const lists = emptyLists(to - from, k);
+  const bars: EntryBars = { score: new Float64Array(to - from), doc: new Int32Array(to - from) };
   const acc = new Float64Array(c.n);
   const touched = new Int32Array(c.n);
   const dense = new Float64Array(c.df.length);
@@ -205,14 +230,15 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
   const heapScore = new Float64Array(rerank);
   let budgetHits = 0;
   let qKey = new Float64Array(1024);
-  for (let d = from; d < to; d++) {
+  for (let x = from; x < to; x++) {
+    const d = docs ? docs[x] : x;
     const d0 = docStart[d], nd = docStart[d + 1] - d0;
     if (nd > qKey.length) qKey = new Float64Array(Math.max(nd, 2 * qKey.length));
     // Query terms; under a budget, heaviest first. Sort keys pack the weight (quantised to 2^-20) with
     // the position so that a native numeric sort orders them (ties: later position first).
     let nq = 0;
     const nt = Math.min(nd, MAX_QUERY_TERMS);
-    for (let i = 0; i < nt; i++) if (used[terms[d0 + i]] > 0) qKey[nq++] = prune ? Math.floor(weights[d0 + i] * 1048576) * MAX_QUERY_TERMS + i : i;
+    for (let i = 0; i < nt; i++) if (charge[terms[d0 + i]] >= 0) qKey[nq++] = prune ? Math.floor(weights[d0 + i] * 1048576) * MAX_QUERY_TERMS + i : i;
     const order = qKey.subarray(0, nq);
     if (prune) order.sort();
     let walked = 0;
@@ -226,7 +252,7 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
       }
       const w = weights[i];
       const end = start[t] + used[t];
-      walked += used[t];
+      walked += charge[t];
       for (let p = start[t]; p < end; p++) {
         const e = pDoc[p];
         if (acc[e] === 0) touched[nTouched++] = e; // weights are positive: 0 means not seen yet
@@ -271,7 +297,9 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
     // Exact rescoring: the same products summed in the same order as `dot` (the candidate's terms ascending, each
     // times the document's weight for it, spread in `dense`; 0 for terms the document lacks or that weigh nothing).
     let found = 0;
-    const at = (d - from) * k;
+    bars.score[x - from] = size < rerank ? 0 : heapScore[0];
+    bars.doc[x - from] = size < rerank ? -1 : heap[0];
+    const at = (x - from) * k;
     const qEnd = d0 + nd;
     for (let i = d0; i < qEnd; i++) dense[terms[i]] = weights[i];
     for (let h = 0; h < size; h++) {
@@ -290,5 +318,5 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
     }
     for (let i = d0; i < qEnd; i++) dense[terms[i]] = 0;
   }
-  return { lists, budgetHits };
+  return { lists, bars, budgetHits };
 }

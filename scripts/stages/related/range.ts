@@ -1,7 +1,7 @@
 // The per-document part of the related stage for a range of documents: neighbours, key terms and the terms each pair
 // shares, as term and document numbers in typed arrays. Pure and free of strings, so that worker threads can run it on
 // the shared corpus (see related.ts); the main thread turns numbers into words.
-import { buildIndex, queryNeighbours, type NeighbourLists, type NeighbourOptions, type PostingIndex } from "./neighbours.ts";
+import { buildIndex, queryNeighbours, type EntryBars, type NeighbourLists, type NeighbourOptions, type PostingIndex } from "./neighbours.ts";
 import type { Corpus } from "./tfidf.ts";
 
 export const RELATED_COUNT = 5;
@@ -15,6 +15,8 @@ export interface RangeInput {
   corpus: Corpus;
   index: PostingIndex;
   opts: NeighbourOptions;
+  /** Every document's neighbour lists, when known already (carry-over.ts): then only described. */
+  lists?: NeighbourLists;
 }
 
 /**
@@ -26,16 +28,23 @@ export interface RangeOutput {
   scores: Float64Array;
   keywords: Int32Array;
   terms: Int32Array;
+  /** Entry bars of the range's documents, when they were searched. */
+  bars?: EntryBars;
   budgetHits: number;
 }
 
 export function relateRange(input: RangeInput, from: number, to: number): RangeOutput {
-  const { lists, budgetHits } = queryNeighbours(input.corpus, input.index, input.opts, from, to);
-  return { ...describe(input.corpus, from, to, lists), budgetHits };
+  if (input.lists) {
+    const k = input.opts.k;
+    const lists = { docs: input.lists.docs.slice(from * k, to * k), scores: input.lists.scores.slice(from * k, to * k) };
+    return { ...describe(input.corpus, from, to, lists), budgetHits: 0 };
+  }
+  const { lists, bars, budgetHits } = queryNeighbours(input.corpus, input.index, input.opts, from, to);
+  return { ...describe(input.corpus, from, to, lists), bars, budgetHits };
 }
 
 /** Neighbour lists of documents `from` … `to` − 1 with their keywords and the terms each pair shares. */
-export function describe(c: Corpus, from: number, to: number, lists: NeighbourLists): Omit<RangeOutput, "budgetHits"> {
+export function describe(c: Corpus, from: number, to: number, lists: NeighbourLists): Omit<RangeOutput, "budgetHits" | "bars"> {
   const picker = new Picker(c);
   const ranked = new Ranked();
   const keywords = new Int32Array((to - from) * KEYWORD_MAX).fill(-1);
@@ -132,7 +141,7 @@ function keywordCandidates(c: Corpus, d: number, ranked: Ranked): void {
   ranked.clear();
   for (let i = c.start[d]; i < c.start[d + 1]; i++) {
     const t = c.terms[i];
-    if (c.tf[i] < 2 || c.df[t] < 2 || c.df[t] >= c.n) continue;
+    if (c.tf[i] < 2 || c.df[t] < 2 || c.idf[t] === 0) continue;
     ranked.push(t, c.weights[i] * (c.tf[i] >= 3 ? 1.5 : 1));
   }
   ranked.heapify();

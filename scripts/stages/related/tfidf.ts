@@ -1,7 +1,9 @@
 // TF-IDF model of titles and abstracts: tokens (Unicode words, English stop words removed, Porter
 // stems), unigrams plus adjacent-word bigrams, log-scaled term frequency (title words count double),
 // idf = ln(N / df), L2-normalised sparse vectors. Every term keeps its most frequent surface form so
-// that readers see words ("sharpness"), never stems ("sharp").
+// that readers see words ("sharpness"), never stems ("sharp"). N, df and display forms come either from
+// the corpus itself or from frozen term statistics (TermStats), which keep every paper's vector fixed
+// while papers are added (see ../related.ts).
 import { stemmer } from "stemmer";
 import { eng } from "stopword";
 
@@ -18,6 +20,32 @@ export interface DocText {
   abstract: string;
 }
 
+/** Bump when tokens or weights change meaning: frozen statistics of another model version are counted afresh. */
+export const MODEL_VERSION = 1;
+
+/** Statistics of one term, frozen in TermStats. */
+export interface TermStat {
+  /** Papers holding the term. */
+  df: number;
+  /** Its display form (most frequent surface form). */
+  display: string;
+  /** Lowest weight its posting list keeps (neighbours.ts); 0: the list is not capped. */
+  threshold: number;
+}
+
+/**
+ * Term statistics counted over a catalogue and kept between builds (term-stats.json beside the dumps). Terms seen in
+ * fewer than 2 papers are not kept: a term missing from the table weighs as if one paper held it.
+ */
+export interface TermStats {
+  version: number;
+  /** Papers counted (the N of idf). */
+  papers: number;
+  /** Posting cap in force when counted, or null when the corpus was scored without pruning. */
+  cap: number | null;
+  terms: Map<string, TermStat>;
+}
+
 /**
  * The model as flat typed arrays: document d's terms are positions start[d] … start[d + 1] − 1 of `terms`, `weights` and
  * `tf`. With `shared`, the arrays live in SharedArrayBuffers, so that worker threads read them without a copy.
@@ -31,15 +59,24 @@ export interface Corpus {
   weights: Float64Array;
   /** Raw term frequency (title occurrences count double). */
   tf: Float32Array;
-  /** Per term: document frequency. */
+  /** Per term: document frequency (frozen when the term is in the statistics in force, else counted here). */
   df: Int32Array;
+  /** Per term: papers of this corpus holding it (its posting list's length before any cap). */
+  live: Int32Array;
+  /** Per term: 1 when its statistics are those in force (all terms when they are counted here), else 0. */
+  known: Uint8Array;
+  /** Per term: inverse document frequency; 0 for a term in every paper. */
+  idf: Float64Array;
+  /** Per term: lowest weight its posting list keeps (0: every posting; NaN: not decided yet, see buildIndex). */
+  threshold: Float64Array;
   /** Per term: the word stems it covers (compounds split at hyphens), as numbers: atoms[atomStart[t] … atomStart[t + 1] − 1]. */
   atomStart: Int32Array;
   atoms: Int32Array;
 }
 
-/** What only the main thread needs: each term's display form (its most frequent surface form). */
+/** What only the main thread needs: each term's key and display form (its most frequent surface form). */
 export interface Vocabulary {
+  keys: string[];
   display: string[];
 }
 
@@ -275,23 +312,26 @@ function grow<T extends Int32Array | Float32Array | Float64Array>(from: T, to: T
   return to;
 }
 
-function typed<T extends Int32Array | Float64Array | Float32Array>(make: (buffer: ArrayBuffer | SharedArrayBuffer) => T, bytes: number, shared: boolean): T {
+function typed<T extends Int32Array | Float64Array | Float32Array | Uint8Array>(make: (buffer: ArrayBuffer | SharedArrayBuffer) => T, bytes: number, shared: boolean): T {
   return make(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
 /**
  * The corpus of documents tokenised in `chunks`: document d is document `at.index[d]` of chunk `at.chunk[d]` (by default
- * the chunks' documents in order). Term ids are numbered in order of first appearance over the documents in corpus
- * order, whatever the chunks, so the corpus is the same however its documents were split into chunks.
+ * the chunks' documents in order). Term ids follow the terms' keys in code-unit order, so a term's id, and with it the
+ * order in which sums over terms run and ties between terms break, does not depend on how the documents were split into
+ * chunks nor on which other documents the corpus holds. `stats`: frozen statistics to weigh by (null: count them here).
  */
-export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: Int32Array; index: Int32Array }): { corpus: Corpus; vocabulary: Vocabulary } {
+export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: Int32Array; index: Int32Array }, stats: TermStats | null = null): { corpus: Corpus; vocabulary: Vocabulary } {
   const place = at ?? { chunk: Int32Array.from(chunks.flatMap((c, i) => Array.from(c.docEnd, () => i))), index: Int32Array.from(chunks.flatMap((c) => Array.from(c.docEnd, (_, j) => j))) };
   const n = place.chunk.length;
-  const vocab = new Map<string, number>();
-  const keys: string[] = [];
-  // Per chunk: its term numbers → corpus term ids, given as its terms first appear in corpus order.
+  // Every chunk is used whole, so the chunks' terms are the corpus's.
   const local = chunks.map((c) => (c.keys === "" ? [] : c.keys.split("\n")));
-  const ids = local.map((k) => new Int32Array(k.length).fill(-1));
+  const vocab = new Map<string, number>();
+  for (const k of local) for (const key of k) vocab.set(key, 0);
+  const keys = [...vocab.keys()].sort();
+  keys.forEach((key, t) => vocab.set(key, t));
+  const ids = local.map((k) => Int32Array.from(k, (key) => vocab.get(key)!));
   let total = 0;
   for (let d = 0; d < n; d++) {
     const c = chunks[place.chunk[d]], i = place.index[d];
@@ -300,26 +340,14 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
   const start = typed((b) => new Int32Array(b), 4 * (n + 1), shared);
   const terms = typed((b) => new Int32Array(b), 4 * total, shared);
   const tf = typed((b) => new Float32Array(b), 4 * total, shared);
-  let scratch = new Float32Array(1024); // tf of the current document, by term id
+  const scratch = new Float32Array(keys.length); // tf of the current document, by term id
   let pos = 0;
   for (let d = 0; d < n; d++) {
     const ci = place.chunk[d], c = chunks[ci], i = place.index[d], id = ids[ci];
     const from = i > 0 ? c.docEnd[i - 1] : 0, end = c.docEnd[i];
     const doc = terms.subarray(pos, pos + end - from);
     for (let j = from; j < end; j++) {
-      const l = c.terms[j];
-      let t = id[l];
-      if (t < 0) {
-        const key = local[ci][l];
-        t = vocab.get(key) ?? -1;
-        if (t < 0) {
-          t = keys.length;
-          vocab.set(key, t);
-          keys.push(key);
-          if (t >= scratch.length) scratch = grow(scratch, new Float32Array(2 * scratch.length));
-        }
-        id[l] = t;
-      }
+      const t = id[c.terms[j]];
       doc[j - from] = t;
       scratch[t] = c.tf[j];
     }
@@ -339,9 +367,32 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
     });
   });
 
-  const df = typed((b) => new Int32Array(b), 4 * keys.length, shared);
-  for (let i = 0; i < total; i++) df[terms[i]]++;
-  const idf = Float64Array.from(df, (x) => Math.log(n / x));
+  const nTerms = keys.length;
+  const live = typed((b) => new Int32Array(b), 4 * nTerms, shared);
+  for (let i = 0; i < total; i++) live[terms[i]]++;
+  const df = typed((b) => new Int32Array(b), 4 * nTerms, shared);
+  const known = typed((b) => new Uint8Array(b), nTerms, shared);
+  const idf = typed((b) => new Float64Array(b), 8 * nTerms, shared);
+  const threshold = typed((b) => new Float64Array(b), 8 * nTerms, shared);
+  const frozen: (TermStat | undefined)[] = new Array(nTerms);
+  for (let t = 0; t < nTerms; t++) {
+    const s = stats?.terms.get(keys[t]);
+    frozen[t] = s;
+    if (!stats) {
+      df[t] = live[t];
+      known[t] = 1;
+      idf[t] = Math.log(n / live[t]);
+      threshold[t] = NaN;
+    } else if (s) {
+      df[t] = s.df;
+      known[t] = 1;
+      idf[t] = Math.log(stats.papers / s.df);
+      threshold[t] = s.threshold;
+    } else {
+      df[t] = live[t];
+      idf[t] = Math.log(stats.papers);
+    }
+  }
   const weights = typed((b) => new Float64Array(b), 8 * total, shared);
   for (let doc = 0; doc < n; doc++) {
     const from = start[doc], to = start[doc + 1];
@@ -355,9 +406,9 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
     if (norm > 0) for (let i = from; i < to; i++) weights[i] /= norm;
   }
 
-  // A term shows its most frequent surface form (ties: the shorter, then the first in code-unit order).
-  const display: string[] = new Array(keys.length).fill("");
-  const best = new Float64Array(keys.length).fill(-1);
+  // A term shows its most frequent surface form (ties: the shorter, then the first in code-unit order), or the frozen one.
+  const display: string[] = new Array(nTerms).fill("");
+  const best = new Float64Array(nTerms).fill(-1);
   for (const [s, { id: t, count }] of forms) {
     const cur = display[t];
     if (count > best[t] || (count === best[t] && (s.length < cur.length || (s.length === cur.length && s < cur)))) {
@@ -365,10 +416,11 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
       best[t] = count;
     }
   }
+  for (let t = 0; t < nTerms; t++) if (frozen[t]) display[t] = frozen[t]!.display;
 
   // Atoms of the terms that can be shown (in two documents or more): stems of words and of compounds' parts.
   const atomIds = new Map<string, number>();
-  const atomStart = typed((b) => new Int32Array(b), 4 * (keys.length + 1), shared);
+  const atomStart = typed((b) => new Int32Array(b), 4 * (nTerms + 1), shared);
   const atomList: number[] = [];
   keys.forEach((key, t) => {
     if (df[t] >= 2) {
@@ -382,7 +434,20 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
   });
   const atoms = typed((b) => new Int32Array(b), 4 * atomList.length, shared);
   atoms.set(atomList);
-  return { corpus: { n, start, terms, weights, tf, df, atomStart, atoms }, vocabulary: { display } };
+  return { corpus: { n, start, terms, weights, tf, df, live, known, idf, threshold, atomStart, atoms }, vocabulary: { keys, display } };
+}
+
+/**
+ * The statistics this corpus was weighed by, to freeze: its own counts (with the posting thresholds buildIndex chose)
+ * or, when it was weighed by frozen ones, those. Terms in fewer than 2 papers are left out.
+ */
+export function corpusStats(c: Corpus, vocabulary: Vocabulary, cap: number | null, frozen: TermStats | null): TermStats {
+  if (frozen) return frozen;
+  const terms = new Map<string, TermStat>();
+  vocabulary.keys.forEach((key, t) => {
+    if (c.df[t] >= 2) terms.set(key, { df: c.df[t], display: vocabulary.display[t], threshold: Number.isNaN(c.threshold[t]) ? 0 : c.threshold[t] });
+  });
+  return { version: MODEL_VERSION, papers: c.n, cap, terms };
 }
 
 /** Cosine of documents a and b (vectors are normalised) and how many weighted terms they share. */

@@ -1,0 +1,139 @@
+// Neighbour lists carried over from the last build: when papers were only added, which documents must be searched again.
+//
+// With frozen term statistics (tfidf.ts TermStats) a paper's weights, the postings it has and the terms its query walks
+// (neighbours.ts PostingIndex.charge) do not depend on the other papers. A document's rerank set is then the best of
+// its candidates by partial score, and an added paper changes it only by entering it, that is by beating the set's
+// entry bar (EntryBars). The partial score is a sum over terms the query walks and the added paper is posted in; its
+// sum over every such term the two share bounds it from above. Documents whose bar some added paper's bound reaches are
+// searched again, with the added papers; the others keep their lists. The result is the same as searching every
+// document, which test/related.test.ts checks.
+import { createHash } from "node:crypto";
+import type { EntryBars, NeighbourLists, NeighbourOptions, PostingIndex } from "./neighbours.ts";
+import type { Corpus, TermStats } from "./tfidf.ts";
+
+/** The last build's neighbour lists, as the ingest cache keeps them. */
+export interface NeighbourState {
+  /** What the lists were computed with: frozen statistics and neighbour options (stateKey). */
+  key: string;
+  /** Its documents in corpus order, each named by its paper id and the cache keys of its title and abstract. */
+  docs: string[];
+  /** k neighbours per document (positions in `docs`, −1 for none) and their scores. */
+  neighbours: Int32Array;
+  scores: Float64Array;
+  /** Entry bars per document (bar documents as positions in `docs`). */
+  barScore: Float64Array;
+  barDoc: Int32Array;
+}
+
+/** Names the statistics and options lists are computed with: lists carry over only between builds of the same key. */
+export function stateKey(stats: TermStats, opts: NeighbourOptions): string {
+  const h = createHash("sha256").update(JSON.stringify([stats.version, stats.papers, stats.cap, opts]));
+  for (const [key, t] of stats.terms) h.update(`\n${key}\t${t.df}\t${t.threshold}`);
+  return h.digest("base64url");
+}
+
+export interface CarriedOver {
+  lists: NeighbourLists;
+  bars: EntryBars;
+  /** Documents to search again (added ones included), ascending. */
+  search: Int32Array;
+}
+
+/**
+ * The last build's lists renumbered for this corpus, and the documents to search again; null when they cannot carry
+ * over (another key, or a document of the last build is gone or changed: then every document is searched).
+ */
+export function carryOver(last: NeighbourState | undefined, key: string, docs: string[], c: Corpus, index: PostingIndex, k: number): CarriedOver | null {
+  if (!last || last.key !== key || last.docs.length > docs.length) return null;
+  const number = new Map(docs.map((d, i) => [d, i]));
+  const renumber = new Int32Array(last.docs.length);
+  for (let p = 0; p < last.docs.length; p++) {
+    const d = number.get(last.docs[p]);
+    if (d === undefined) return null;
+    renumber[p] = d;
+  }
+  const n = c.n;
+  const isOld = new Uint8Array(n);
+  for (const d of renumber) isOld[d] = 1;
+  const lists = { docs: new Int32Array(n * k).fill(-1), scores: new Float64Array(n * k) };
+  const bars: EntryBars = { score: new Float64Array(n), doc: new Int32Array(n).fill(-1) };
+  for (let p = 0; p < last.docs.length; p++) {
+    const d = renumber[p];
+    for (let r = 0; r < k; r++) {
+      const b = last.neighbours[p * k + r];
+      lists.docs[d * k + r] = b < 0 ? -1 : renumber[b];
+      lists.scores[d * k + r] = last.scores[p * k + r];
+    }
+    bars.score[d] = last.barScore[p];
+    bars.doc[d] = last.barDoc[p] < 0 ? -1 : renumber[last.barDoc[p]];
+  }
+  const added: number[] = [];
+  for (let d = 0; d < n; d++) if (!isOld[d]) added.push(d);
+  const again = new Uint8Array(n);
+  for (const q of added) again[q] = 1;
+  if (added.length) markReached(c, index, added, isOld, bars, again);
+  const search: number[] = [];
+  for (let d = 0; d < n; d++) if (again[d]) search.push(d);
+  return { lists, bars, search: Int32Array.from(search) };
+}
+
+/**
+ * Marks in `again` every old document for which some added paper's bound reaches the entry bar. The bound of added
+ * paper q for document d: the sum of w_d(t) · w_q(t) over the terms t that queries walk, that q is posted in and d holds.
+ */
+function markReached(c: Corpus, index: PostingIndex, added: number[], isOld: Uint8Array, bars: EntryBars, again: Uint8Array): void {
+  const { start, terms, weights } = c;
+  // Terms the added papers are posted in, and per such term every old document holding it with its weight.
+  const wanted = new Int32Array(c.df.length).fill(-1);
+  let nWanted = 0;
+  for (const q of added) {
+    for (let i = start[q]; i < start[q + 1]; i++) {
+      const t = terms[i];
+      if (wanted[t] < 0 && postedIn(c, index, t, weights[i])) wanted[t] = nWanted++;
+    }
+  }
+  const count = new Int32Array(nWanted + 1);
+  for (let d = 0; d < c.n; d++) {
+    if (!isOld[d]) continue;
+    for (let i = start[d]; i < start[d + 1]; i++) if (wanted[terms[i]] >= 0) count[wanted[terms[i]] + 1]++;
+  }
+  for (let w = 0; w < nWanted; w++) count[w + 1] += count[w];
+  const holders = new Int32Array(count[nWanted]);
+  const holderW = new Float64Array(count[nWanted]);
+  const fill = count.slice(0, nWanted);
+  for (let d = 0; d < c.n; d++) {
+    if (!isOld[d]) continue;
+    for (let i = start[d]; i < start[d + 1]; i++) {
+      const w = wanted[terms[i]];
+      if (w < 0) continue;
+      holders[fill[w]] = d;
+      holderW[fill[w]++] = weights[i];
+    }
+  }
+  const bound = new Float64Array(c.n);
+  const touched: number[] = [];
+  for (const q of added) {
+    for (let i = start[q]; i < start[q + 1]; i++) {
+      const t = terms[i];
+      if (wanted[t] < 0 || !postedIn(c, index, t, weights[i])) continue;
+      const wq = weights[i];
+      for (let h = count[wanted[t]]; h < count[wanted[t] + 1]; h++) {
+        const d = holders[h];
+        if (bound[d] === 0) touched.push(d);
+        bound[d] += holderW[h] * wq;
+      }
+    }
+    // Reaching, not beating: the bound sums in another order than the query, so equality is searched again too.
+    for (const d of touched) {
+      if (bound[d] >= bars.score[d] * (1 - 1e-9)) again[d] = 1;
+      bound[d] = 0;
+    }
+    touched.length = 0;
+  }
+}
+
+/** Whether a query walking term t meets document q in its postings: q holds t with weight w. */
+function postedIn(c: Corpus, index: PostingIndex, t: number, w: number): boolean {
+  if (index.charge[t] < 0 || index.used[t] === 0) return false;
+  return !(c.threshold[t] > 0) || w >= c.threshold[t];
+}
