@@ -356,17 +356,6 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
     pos += doc.length;
     start[d + 1] = pos;
   }
-  // Surface form → its term and count over all chunks (each chunk is used whole).
-  const forms = new Map<string, { id: number; count: number }>();
-  chunks.forEach((c, ci) => {
-    if (c.surfaces === "") return;
-    c.surfaces.split("\n").forEach((text, s) => {
-      const form = forms.get(text);
-      if (form) form.count += c.surfaceCount[s];
-      else forms.set(text, { id: ids[ci][c.surfaceTerm[s]], count: c.surfaceCount[s] });
-    });
-  });
-
   const nTerms = keys.length;
   const live = typed((b) => new Int32Array(b), 4 * nTerms, shared);
   for (let i = 0; i < total; i++) live[terms[i]]++;
@@ -406,6 +395,18 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
     if (norm > 0) for (let i = from; i < to; i++) weights[i] /= norm;
   }
 
+  // Surface form → its term and count over all chunks (each chunk is used whole), for the terms without a frozen one.
+  const forms = new Map<string, { id: number; count: number }>();
+  chunks.forEach((c, ci) => {
+    if (c.surfaces === "") return;
+    c.surfaces.split("\n").forEach((text, s) => {
+      const id = ids[ci][c.surfaceTerm[s]];
+      if (frozen[id]) return;
+      const form = forms.get(text);
+      if (form) form.count += c.surfaceCount[s];
+      else forms.set(text, { id, count: c.surfaceCount[s] });
+    });
+  });
   // A term shows its most frequent surface form (ties: the shorter, then the first in code-unit order), or the frozen one.
   const display: string[] = new Array(nTerms).fill("");
   const best = new Float64Array(nTerms).fill(-1);
