@@ -1,5 +1,6 @@
 // The ingest's cache between builds (node_modules/.cache/paper-catalogue/ingest/<dumps folder>/): results of pure
-// per-item work (clean text, topics) by content key, and a record of the page files the last ingest wrote.
+// per-item work (clean text, topics) by content key, a record of the page files the last ingest wrote, and the related
+// stage's last neighbour lists (a slot; stages/related/carry-over.ts checks what they were computed from before use).
 //
 // Why it can never leak a wrong result: a table holds the results of one pure function, each under a key that hashes
 // everything the result depends on; the table's folder is named after a hash of the code and data that compute it
