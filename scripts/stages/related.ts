@@ -127,7 +127,7 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   const stats = corpusStats(corpus, vocabulary, cap, frozen);
   const names = keys.every((key) => key !== null) ? order.map((i, d) => `${papers[i].id}\t${keys[d]}`) : null;
   const key = stateKey(stats, opts);
-  const carried = names && options.last ? carryOver(options.last.get(), key, names, corpus, input.index, k) : null;
+  const carried = names && options.last ? carryOver(options.last.get(), key, names, corpus, input.index, opts) : null;
   const ranges = (job: RangeInput) => (parallel ? parallelMap("related", split(n, RANGES), job, 2) : Promise.resolve([relateRange(job, 0, n)]));
   let outs: RangeOutput[];
   let lists: NeighbourLists, bars: EntryBars;

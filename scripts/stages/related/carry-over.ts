@@ -4,11 +4,12 @@
 // (neighbours.ts PostingIndex.charge) do not depend on the other papers. A document's rerank set is then the best of
 // its candidates by partial score, and an added paper changes it only by entering it, that is by beating the set's
 // entry bar (EntryBars). The partial score is a sum over terms the query walks and the added paper is posted in; its
-// sum over every such term the two share bounds it from above. Documents whose bar some added paper's bound reaches are
-// searched again, with the added papers; the others keep their lists. The result is the same as searching every
-// document, which test/related.test.ts checks.
+// sum over every such term the two share bounds it from above. For the documents whose bar some added paper's bound
+// reaches, the partial score itself is summed over the terms their query walks, as the query would; those it reaches
+// are searched again, with the added papers, and the others keep their lists. The result is the same as searching
+// every document, which test/related.test.ts checks.
 import { createHash } from "node:crypto";
-import type { EntryBars, NeighbourLists, NeighbourOptions, PostingIndex } from "./neighbours.ts";
+import { queryBudget, WalkOrder, type EntryBars, type NeighbourLists, type NeighbourOptions, type PostingIndex } from "./neighbours.ts";
 import type { Corpus, TermStats } from "./tfidf.ts";
 
 /** The last build's neighbour lists, as the ingest cache keeps them. */
@@ -43,7 +44,8 @@ export interface CarriedOver {
  * The last build's lists renumbered for this corpus, and the documents to search again; null when they cannot carry
  * over (another key, or a document of the last build is gone or changed: then every document is searched).
  */
-export function carryOver(last: NeighbourState | undefined, key: string, docs: string[], c: Corpus, index: PostingIndex, k: number): CarriedOver | null {
+export function carryOver(last: NeighbourState | undefined, key: string, docs: string[], c: Corpus, index: PostingIndex, opts: NeighbourOptions): CarriedOver | null {
+  const k = opts.k;
   if (!last || last.key !== key || last.docs.length > docs.length) return null;
   const number = new Map(docs.map((d, i) => [d, i]));
   const renumber = new Int32Array(last.docs.length);
@@ -71,17 +73,18 @@ export function carryOver(last: NeighbourState | undefined, key: string, docs: s
   for (let d = 0; d < n; d++) if (!isOld[d]) added.push(d);
   const again = new Uint8Array(n);
   for (const q of added) again[q] = 1;
-  if (added.length) markReached(c, index, added, isOld, bars, again);
+  if (added.length) markReached(c, index, queryBudget(index, opts), added, isOld, bars, again);
   const search: number[] = [];
   for (let d = 0; d < n; d++) if (again[d]) search.push(d);
   return { lists, bars, search: Int32Array.from(search) };
 }
 
 /**
- * Marks in `again` every old document for which some added paper's bound reaches the entry bar. The bound of added
- * paper q for document d: the sum of w_d(t) · w_q(t) over the terms t that queries walk, that q is posted in and d holds.
+ * Marks in `again` every old document whose entry bar some added paper's partial score reaches. Candidates are found
+ * by a bound: for added paper q and document d, the sum of w_d(t) · w_q(t) over the terms t that queries walk, that q
+ * is posted in and d holds.
  */
-function markReached(c: Corpus, index: PostingIndex, added: number[], isOld: Uint8Array, bars: EntryBars, again: Uint8Array): void {
+function markReached(c: Corpus, index: PostingIndex, budget: number, added: number[], isOld: Uint8Array, bars: EntryBars, again: Uint8Array): void {
   const { start, terms, weights } = c;
   // Terms the added papers are posted in, and per such term every old document holding it with its weight.
   const wanted = new Int32Array(c.df.length).fill(-1);
@@ -112,6 +115,7 @@ function markReached(c: Corpus, index: PostingIndex, added: number[], isOld: Uin
   }
   const bound = new Float64Array(c.n);
   const touched: number[] = [];
+  const candidates = new Map<number, number[]>();
   for (const q of added) {
     for (let i = start[q]; i < start[q + 1]; i++) {
       const t = terms[i];
@@ -123,13 +127,43 @@ function markReached(c: Corpus, index: PostingIndex, added: number[], isOld: Uin
         bound[d] += holderW[h] * wq;
       }
     }
-    // Reaching, not beating: the bound sums in another order than the query, so equality is searched again too.
     for (const d of touched) {
-      if (bound[d] >= bars.score[d] * (1 - 1e-9)) again[d] = 1;
+      if (bound[d] >= bars.score[d] * (1 - 1e-9)) (candidates.get(d) ?? candidates.set(d, []).get(d)!).push(q);
       bound[d] = 0;
     }
     touched.length = 0;
   }
+  // The partial scores themselves: summed over the terms d's query walks, in its order, as the query sums them. Reaching,
+  // not only beating, the bar is searched again, so that no rounding can leave out a paper that enters.
+  const walk = new WalkOrder();
+  for (const [d, qs] of candidates) {
+    const nw = walk.of(c, index, d, budget);
+    for (const q of qs) {
+      let partial = 0;
+      for (let x = 0; x < nw; x++) {
+        const i = walk.walked[x];
+        const wq = weightOf(c, q, terms[i]);
+        if (wq > 0 && postedIn(c, index, terms[i], wq)) partial += weights[i] * wq;
+      }
+      if (partial > 0 && partial >= bars.score[d] * (1 - 1e-12)) {
+        again[d] = 1;
+        break;
+      }
+    }
+  }
+}
+
+/** Document q's weight for term t (0 if it lacks t): its terms are ascending. */
+function weightOf(c: Corpus, q: number, t: number): number {
+  let lo = c.start[q], hi = c.start[q + 1] - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = c.terms[mid];
+    if (x === t) return c.weights[mid];
+    if (x < t) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return 0;
 }
 
 /** Whether a query walking term t meets document q in its postings: q holds t with weight w. */

@@ -212,6 +212,50 @@ function kthLargest(values: Float64Array, from: number, n: number, k: number, bu
   return a[want];
 }
 
+/** What a query may charge before it stops taking terms: unlimited without pruning. */
+export function queryBudget(index: PostingIndex, opts: NeighbourOptions): number {
+  return index.prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
+}
+
+/** The terms a document's query walks (queryNeighbours), with scratch space reused from document to document. */
+export class WalkOrder {
+  private keys = new Float64Array(1024);
+  /** Positions of the walked terms in the corpus's term arrays, in walking order. */
+  walked = new Int32Array(1024);
+  /** Terms the query would walk without a budget. */
+  queryable = 0;
+
+  /**
+   * Document d's query terms, heaviest first under a budget (`prune`: sort keys pack the weight, quantised to 2^-20,
+   * with the position, so that a native numeric sort orders them; ties: later position first), in position order
+   * without one; a query stops taking terms once their charges reach `budget`. Returns how many it walks.
+   */
+  of(c: Corpus, index: PostingIndex, d: number, budget: number): number {
+    const { charge, prune } = index;
+    const { start: docStart, terms, weights } = c;
+    const d0 = docStart[d], nd = docStart[d + 1] - d0;
+    if (nd > this.keys.length) {
+      this.keys = new Float64Array(Math.max(nd, 2 * this.keys.length));
+      this.walked = new Int32Array(this.keys.length);
+    }
+    const keys = this.keys;
+    let nq = 0;
+    const nt = Math.min(nd, MAX_QUERY_TERMS);
+    for (let i = 0; i < nt; i++) if (charge[terms[d0 + i]] >= 0) keys[nq++] = prune ? Math.floor(weights[d0 + i] * 1048576) * MAX_QUERY_TERMS + i : i;
+    const order = keys.subarray(0, nq);
+    if (prune) order.sort();
+    this.queryable = nq;
+    let walked = 0;
+    for (let q = 0; q < nq; q++) {
+      const i = d0 + (prune ? order[nq - 1 - q] % MAX_QUERY_TERMS : order[q]);
+      if (walked >= budget) return q;
+      walked += charge[terms[i]];
+      this.walked[q] = i;
+    }
+    return nq;
+  }
+}
+
 /**
  * What a candidate's partial score must beat to enter a document's rerank set, per queried document: the worst of a
  * full set (ties: the lower document number wins), or score 0 and document −1 when the set has room. A paper added
@@ -227,9 +271,9 @@ export interface EntryBars {
  * `budgetHits` counts queries cut by the budget.
  */
 export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourOptions, from: number, to: number, docs?: Int32Array): { lists: NeighbourLists; bars: EntryBars; budgetHits: number } {
-  const { prune, start, used, charge, pDoc, pW } = index;
+  const { start, used, pDoc, pW } = index;
   const { start: docStart, terms, weights } = c;
-  const budget = prune ? (opts.queryBudget ?? QUERY_BUDGET) : Infinity;
+  const budget = queryBudget(index, opts);
   const rerank = Math.max(opts.rerank ?? RERANK, opts.k);
   const k = opts.k;
   const lists = emptyLists(to - from, k);
@@ -240,30 +284,18 @@ export function queryNeighbours(c: Corpus, index: PostingIndex, opts: NeighbourO
   const heap = new Int32Array(rerank);
   const heapScore = new Float64Array(rerank);
   let budgetHits = 0;
-  let qKey = new Float64Array(1024);
+  const walk = new WalkOrder();
   for (let x = from; x < to; x++) {
     const d = docs ? docs[x] : x;
     const d0 = docStart[d], nd = docStart[d + 1] - d0;
-    if (nd > qKey.length) qKey = new Float64Array(Math.max(nd, 2 * qKey.length));
-    // Query terms; under a budget, heaviest first. Sort keys pack the weight (quantised to 2^-20) with
-    // the position so that a native numeric sort orders them (ties: later position first).
-    let nq = 0;
-    const nt = Math.min(nd, MAX_QUERY_TERMS);
-    for (let i = 0; i < nt; i++) if (charge[terms[d0 + i]] >= 0) qKey[nq++] = prune ? Math.floor(weights[d0 + i] * 1048576) * MAX_QUERY_TERMS + i : i;
-    const order = qKey.subarray(0, nq);
-    if (prune) order.sort();
-    let walked = 0;
+    const nw = walk.of(c, index, d, budget);
+    if (nw < walk.queryable) budgetHits++;
     let nTouched = 0;
-    for (let q = 0; q < nq; q++) {
-      const i = d0 + (prune ? order[nq - 1 - q] % MAX_QUERY_TERMS : order[q]);
+    for (let q = 0; q < nw; q++) {
+      const i = walk.walked[q];
       const t = terms[i];
-      if (walked >= budget) {
-        budgetHits++;
-        break;
-      }
       const w = weights[i];
       const end = start[t] + used[t];
-      walked += charge[t];
       for (let p = start[t]; p < end; p++) {
         const e = pDoc[p];
         if (acc[e] === 0) touched[nTouched++] = e; // weights are positive: 0 means not seen yet
