@@ -126,8 +126,9 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   const input = rangeInput(corpus, opts, parallel);
   const stats = corpusStats(corpus, vocabulary, cap, frozen);
   const names = keys.every((key) => key !== null) ? order.map((i, d) => `${papers[i].id}\t${keys[d]}`) : null;
-  const key = stateKey(stats, opts);
-  const carried = names && options.last ? carryOver(options.last.get(), key, names, corpus, input.index, opts) : null;
+  // Hashing every term's statistics is needed only to carry lists over between builds.
+  const key = names && options.last ? stateKey(stats, opts) : null;
+  const carried = key !== null ? carryOver(options.last!.get(), key, names!, corpus, input.index, opts) : null;
   const ranges = (job: RangeInput) => (parallel ? parallelMap("related", split(n, RANGES), job, 2) : Promise.resolve([relateRange(job, 0, n)]));
   let outs: RangeOutput[];
   let lists: NeighbourLists, bars: EntryBars;
@@ -152,7 +153,7 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits });
   options.onTerms?.(stats);
   options.onSearched?.(carried ? carried.search.length : n, n);
-  if (names) options.last?.set({ key, docs: names, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc });
+  if (key !== null) options.last!.set({ key, docs: names!, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc });
   return assemble(papers, order, vocabulary, outs);
 }
 
