@@ -2,12 +2,12 @@
 import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild } from "./ingest-process.ts";
 import { ingestCacheDir } from "./ingest.ts";
-import { swapIn, transplantPages, writeJson } from "./io.ts";
+import { moveFile, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { renderSite } from "./render.ts";
@@ -29,6 +29,8 @@ export interface BuildOptions {
   workers?: number;
   /** Most paper pages per search bundle (default SEARCH_SHARD; tests use small shards to get several bundles). */
   searchShard?: number;
+  /** Bytes of dumps from which the ingest runs in a child process (default CHILD_ABOVE_BYTES; tests use 0). */
+  ingestChildAbove?: number;
 }
 
 export interface BuildResult {
@@ -153,11 +155,21 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   const t0 = performance.now();
   const m0 = Date.now();
   run.progress.stage("ingest");
-  const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`));
+  const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`), opts.ingestChildAbove);
   Object.assign(run.timings, ingested.timings);
   run.counts.relatedSearched = ingested.searched;
   run.timings.ingest = performance.now() - t0;
   run.marks.ingest = [m0, Date.now()];
+  try {
+    return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile });
+  } finally {
+    // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
+    await ingested.catalogueWritten.catch(() => undefined);
+  }
+}
+
+async function renderIngested(opts: BuildOptions, base: string, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; content: string; taxonomyFile: string }) {
+  const { papersDir, content, taxonomyFile } = where;
   const report = ingested.report;
   opts.log(report);
   if (opts.strict && (ingested.warnings || ingested.rejected)) {
@@ -194,7 +206,8 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     run.counts.pagesRendered = plan.render.length;
     run.counts.pagesReused = plan.kept.size;
     run.marks.eleventy = [m1, Date.now()];
-    copyFileSync(ingested.catalogueFile, path.join(staging, "catalogue.json"));
+    await ingested.catalogueWritten;
+    moveFile(ingested.catalogueFile, path.join(staging, "catalogue.json"));
     return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render };
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });

@@ -14,6 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  */
 export const SHARD_SIZE = 10000;
 
+/** Up to this many paper pages are rendered by the index runs themselves rather than in runs of their own. */
+const RIDE_ALONG = 2000;
+
 export interface RenderPlan {
   out: string;
   /** Eleventy input folder (the templates). */
@@ -40,10 +43,19 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; inde
       { ...base, part: "indexes", indexes: "others", cardsFile },
     ];
     const workers = Math.max(1, plan.workers ?? os.availableParallelism());
-    // Equal shards, at least one per worker once there is enough work to share.
-    const shards = Math.max(Math.ceil(plan.files.length / SHARD_SIZE), plan.files.length >= 2000 ? workers : 1);
-    const size = Math.ceil(plan.files.length / shards);
-    for (let i = 0; i < plan.files.length; i += size) jobs.push({ ...base, part: "papers", files: plan.files.slice(i, i + size) });
+    if (plan.files.length <= RIDE_ALONG) {
+      // A few pages (a rebuild after a new dump) ride along with the index runs, half each: a run of their own would
+      // start Eleventy once more (about 2 s) and wait for a free core.
+      const half = Math.ceil(plan.files.length / 2);
+      [plan.files.slice(0, half), plan.files.slice(half)].forEach((files, i) => {
+        if (files.length) jobs[i] = { ...jobs[i], part: "all", files };
+      });
+    } else {
+      // Equal shards, at least one per worker.
+      const shards = Math.max(Math.ceil(plan.files.length / SHARD_SIZE), workers);
+      const size = Math.ceil(plan.files.length / shards);
+      for (let i = 0; i < plan.files.length; i += size) jobs.push({ ...base, part: "papers", files: plan.files.slice(i, i + size) });
+    }
     const jobFiles = jobs.map((job, i) => {
       const f = path.join(tmp, `job-${i}.json`);
       writeFileSync(f, JSON.stringify(job));
@@ -63,7 +75,7 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; inde
           const t0 = performance.now();
           try {
             await runWorker(jobFiles[i]);
-            if (jobs[i].part === "indexes") indexesMs = Math.max(indexesMs, performance.now() - t0);
+            if (jobs[i].indexes) indexesMs = Math.max(indexesMs, performance.now() - t0);
           } catch (e) {
             failure ??= e;
             return;

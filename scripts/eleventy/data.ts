@@ -20,11 +20,11 @@ export interface RenderJob {
   out: string;
   /** Eleventy input folder (the templates). */
   content: string;
-  /** `papers`: only paper pages (the named files); `indexes`: everything but paper pages; `all`: both. */
+  /** `papers`: only paper pages (the named files); `indexes`: everything but paper pages; `all`: both (paper pages: the named files, or every one). */
   part: "all" | "papers" | "indexes";
   /** Folder of generated paper pages (`*.md`). */
   papersDir: string;
-  /** For `papers`: the page files to render (default: all). */
+  /** For `papers` and `all`: the page files to render (default: all). */
   files?: string[];
   /** For `indexes`: a JSON file holding every paper's card (default: read from the pages). */
   cardsFile?: string;
@@ -55,7 +55,7 @@ export default function dataPlugin(eleventyConfig: any): void {
   eleventyConfig.ignores.add(path.join(input, "papers/*.md"));
 
   let pages: ReturnType<typeof readPages<PaperPageData>> | undefined;
-  const loadPages = () => (pages ??= readPages<PaperPageData>(job.papersDir, job.part === "papers" ? job.files : undefined));
+  const loadPages = () => (pages ??= readPages<PaperPageData>(job.papersDir, job.files));
 
   if (job.part === "indexes") eleventyConfig.ignores.add(path.join(input, "papers/**"));
   else eleventyConfig.addGlobalData("paperPages", () => loadPages());
