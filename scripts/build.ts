@@ -164,7 +164,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile });
   } finally {
     // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
-    await ingested.catalogueWritten.catch(() => undefined);
+    await ingested.finished.catch(() => undefined);
   }
 }
 
@@ -206,7 +206,7 @@ async function renderIngested(opts: BuildOptions, base: string, out: string, sta
     run.counts.pagesRendered = plan.render.length;
     run.counts.pagesReused = plan.kept.size;
     run.marks.eleventy = [m1, Date.now()];
-    await ingested.catalogueWritten;
+    await ingested.finished;
     moveFile(ingested.catalogueFile, path.join(staging, "catalogue.json"));
     return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render };
   } catch (e) {

@@ -75,43 +75,61 @@ class Table<V> implements Memo<V> {
   private readonly segments: string[] = [];
   /** A segment failed its checksum or could not be read: rewrite the table. */
   private damaged = false;
+  /** Segments are read on first look-up: a build that only adds results (see `set`) never reads them. */
+  private loaded = false;
 
   constructor(private readonly dir: string) {
     if (!existsSync(dir)) return;
-    for (const name of readdirSync(dir).sort()) {
-      const file = path.join(dir, name);
-      // Other names are temporary files of a build still writing, or one that stopped (removed with the table's folder).
-      if (!name.endsWith(".seg")) continue;
-      this.segments.push(file);
+    // Other names are temporary files of a build still writing, or one that stopped (removed with the table's folder).
+    for (const name of readdirSync(dir).sort()) if (name.endsWith(".seg")) this.segments.push(path.join(dir, name));
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    for (const file of this.segments) {
       const data = readChecked(file);
-      if (data instanceof Map) for (const [k, v] of data as Map<string, V>) this.known.set(k, v);
-      else this.damaged = true;
+      if (!(data instanceof Map)) this.damaged = true;
+      else for (const [k, v] of data as Map<string, V>) this.known.set(k, v);
     }
+    for (const [k, v] of this.fresh) this.known.set(k, v);
   }
 
   get(key: string): V | undefined {
+    this.load();
     const v = this.known.get(key);
     if (v !== undefined) this.used.add(key);
     return v;
   }
 
   set(key: string, value: V): void {
-    if (this.known.has(key)) return;
+    if (this.known.has(key) || this.fresh.has(key)) return;
     this.known.set(key, value);
     this.fresh.set(key, value);
     this.used.add(key);
   }
 
   entries(): IterableIterator<[string, V]> {
+    this.load();
     return this.known.entries();
   }
 
   save(): void {
-    const unused = this.known.size - this.used.size;
     mkdirSync(this.dir, { recursive: true });
     // Segment names sort in writing order; pid and a counter keep two concurrent builds from overwriting each other's.
     const name = () => path.join(this.dir, `${Date.now().toString().padStart(15, "0")}-${process.pid}-${segmentCount++}.seg`);
-    if (this.damaged || unused > this.known.size / 4 || this.segments.length >= MAX_SEGMENTS) {
+    let rewrite = this.segments.length >= MAX_SEGMENTS;
+    if (!this.loaded) {
+      // Nothing was looked up, so nothing is known to be unused: the new results are added, and too many segments are
+      // joined into one that keeps every result.
+      if (!this.fresh.size) return;
+      if (this.segments.length + 1 < MAX_SEGMENTS) return void writeChecked(name(), this.fresh);
+      this.load();
+      for (const k of this.known.keys()) this.used.add(k);
+      rewrite = true;
+    }
+    const unused = this.known.size - this.used.size;
+    if (rewrite || this.damaged || unused > this.known.size / 4) {
       const live = new Map([...this.known].filter(([k]) => this.used.has(k)));
       if (live.size) writeChecked(name(), live);
       for (const f of this.segments) rmSync(f, { force: true });

@@ -34,15 +34,16 @@ export interface IngestSummary {
  * Ingests the dumps; writes the cards and catalogue.json into `tmp`. `onStage` hears each stage's name and time as it
  * ends (also from the child process, through its standard output).
  */
-export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, childAbove = CHILD_ABOVE_BYTES): Promise<IngestSummary & { catalogueWritten: Promise<void> }> {
+export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, childAbove = CHILD_ABOVE_BYTES): Promise<IngestSummary & { finished: Promise<void> }> {
   if (dumpBytes(opts.dumps) < childAbove) {
-    const { summary, writeCatalogue } = await ingestAndSummarise(opts, tmp, onStage);
-    writeCatalogue();
-    return { ...summary, catalogueWritten: Promise.resolve() };
+    const { summary, finish } = await ingestAndSummarise(opts, tmp, onStage);
+    finish();
+    return { ...summary, finished: Promise.resolve() };
   }
   const summaryFile = path.join(tmp, "ingest.json");
   const self = fileURLToPath(import.meta.url);
-  // The child hands over its summary, then writes catalogue.json (about 2 s at 100,000 papers) while Eleventy starts.
+  // The child hands over its summary, then writes catalogue.json and its cache (about 4 s at 100,000 papers) while
+  // Eleventy starts.
   let summarised!: () => void;
   const summaryReady = new Promise<void>((resolve) => (summarised = resolve));
   const exited = new Promise<void>((resolve, reject) => {
@@ -68,15 +69,15 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
   // A failure before the summary fails the ingest; one after it fails the build when it waits for catalogue.json.
   await Promise.race([summaryReady, exited]);
   exited.catch(() => undefined);
-  return { ...(JSON.parse(readFileSync(summaryFile, "utf8")) as IngestSummary), catalogueWritten: exited };
+  return { ...(JSON.parse(readFileSync(summaryFile, "utf8")) as IngestSummary), finished: exited };
 }
 
 /** The line the child prints once its summary is written. */
 const SUMMARY_READY = "summary ready";
 
-/** The ingest's summary, and a function that writes catalogue.json (not needed until the site is assembled). */
-async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<{ summary: IngestSummary; writeCatalogue: () => void }> {
-  const ingested = await ingest(opts, onStage);
+/** The ingest's summary, and what is left to do: write catalogue.json (not needed until the site is assembled) and save the cache. */
+async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<{ summary: IngestSummary; finish: () => void }> {
+  const ingested = await ingest({ ...opts, deferSave: true }, onStage);
   const s = ingested.state;
   // A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers.
   const noRelated = new Map<string, Paper>();
@@ -95,7 +96,11 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
     cardsFile,
     catalogueFile,
   };
-  return { summary, writeCatalogue: () => writeFileSync(catalogueFile, JSON.stringify(catalogue(s), null, 1) + "\n") };
+  const finish = () => {
+    writeFileSync(catalogueFile, JSON.stringify(catalogue(s), null, 1) + "\n");
+    ingested.saveCache();
+  };
+  return { summary, finish };
 }
 
 /** Page files by where their papers first appear: dump file name, then line (a paper's sources are in that order). */
@@ -114,8 +119,8 @@ function dumpBytes(dir: string): number {
 // Child process: argv = options (JSON), temporary folder, summary file.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [opts, tmp, summaryFile] = process.argv.slice(2);
-  const { summary, writeCatalogue } = await ingestAndSummarise(JSON.parse(opts) as IngestOptions, tmp, (name, ms) => console.log(`stage ${name} ${ms.toFixed(1)}`));
+  const { summary, finish } = await ingestAndSummarise(JSON.parse(opts) as IngestOptions, tmp, (name, ms) => console.log(`stage ${name} ${ms.toFixed(1)}`));
   writeFileSync(summaryFile, JSON.stringify(summary));
   console.log(SUMMARY_READY);
-  writeCatalogue();
+  finish();
 }

@@ -3,18 +3,18 @@ import os from "node:os";
 import path from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { readDumps, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
-import { initialState, runPipeline, type State } from "./pipeline.ts";
+import { decodeDumps, fileHash, readDumpFiles, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
+import { catalogueStages, catalogueWideStages, extend, extensionOf, initialState, runPipeline, snapshotOf, type CatalogueSnapshot, type State } from "./pipeline.ts";
 import { validateTaxonomy } from "./stages/classify.ts";
 import { pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
 import type { NeighbourState } from "./stages/related/carry-over.ts";
-import { cacheDir, codeVersion, IngestCache } from "./ingest-cache.ts";
+import { cacheDir, codeVersion, IngestCache, type Memo } from "./ingest-cache.ts";
 import { onWorker, warmUp } from "./parallel.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-/** Characters of dumps (~7,000 papers) from which worker threads are started early and list and write the pages. */
+/** Bytes of dumps (~7,000 papers) from which worker threads are started early and list and write the pages. */
 const WARM_UP_FROM = 8_000_000;
 
 export interface IngestOptions {
@@ -31,6 +31,8 @@ export interface IngestOptions {
    * node_modules/.cache/paper-catalogue/ingest/. null: no cache (same output, every result computed).
    */
   cache?: string | null;
+  /** Leave saving the cache to the caller (IngestResult.saveCache), once it has handed the results on. */
+  deferSave?: boolean;
 }
 
 /** The default cache folder of a dumps folder's ingest (see IngestOptions.cache). */
@@ -44,58 +46,108 @@ export interface IngestResult {
   written: { written: number; unchanged: number; removed: number };
   /** File name → content hash of every paper page, in order. */
   pageHashes: Map<string, string>;
+  /** Saves the cache, when IngestOptions.deferSave left it to the caller (otherwise does nothing). */
+  saveCache: () => void;
 }
 
 /** What each cache table's results depend on, besides its keys: the ingest's code, the libraries, the taxonomy. */
 function versions(taxonomy: string): Record<string, string> {
   const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
   const version = codeVersion(code);
-  return { text: version, tokens: version, neighbours: version, pages: version, topics: codeVersion([...code, taxonomy]) };
+  const withTaxonomy = codeVersion([...code, taxonomy]);
+  return { text: version, tokens: version, neighbours: version, pages: version, topics: withTaxonomy, catalogue: withTaxonomy, "catalogue-inputs": withTaxonomy };
 }
 
 export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): Promise<IngestResult> {
   const timings: Record<string, number> = {};
+  const stageDone = (name: string, ms: number) => {
+    timings[name] = ms;
+    onStage?.(name, ms);
+  };
   const t0 = performance.now();
-  const { dumps, warnings } = readDumps(opts.dumps);
+  const files = readDumpFiles(opts.dumps);
   // A large catalogue will want worker threads (the related stage always does): they load meanwhile; one lists the pages
   // of the last build while this thread parses, and later writes the pages while this thread makes the next ones.
-  const large = dumps.reduce((n, d) => n + d.text.length, 0) >= WARM_UP_FROM && os.availableParallelism() > 1;
+  const large = files.reduce((n, f) => n + f.bytes.length, 0) >= WARM_UP_FROM && os.availableParallelism() > 1;
   if (large) warmUp();
   const listing = large ? onWorker("listPages", [opts.papersDir]).then(([files]) => files) : undefined;
   listing?.catch(() => undefined); // awaited by syncPages; a failed stage before that must not crash on it
   const registryFile = path.join(opts.state, "permalinks.json");
   const overridesFile = path.join(opts.state, "overrides.yaml");
   const termsFile = path.join(opts.state, "term-stats.json");
+  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
+  // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts).
+  const inputs: SnapshotInputs = { files: files.map((f) => [f.file, f.hash]), registry: fileHash(registryFile) };
+  const lastInputs = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
+  const old = lastInputs && extendsInputs(lastInputs, inputs) ? cache!.slot<CatalogueSnapshot>("catalogue").get() : undefined;
+  const carried = old ? lastInputs!.files.length : 0;
+  const read = decodeDumps(files.slice(carried));
   const terms = readTermStats(termsFile);
-  const state0 = initialState({
-    dumps,
-    warnings: [...warnings, ...terms.warnings],
+  const input = {
+    dumps: read.dumps,
     registry: readRegistry(registryFile),
     terms: terms.stats,
     taxonomy: validateTaxonomy(readYaml(opts.taxonomy, null), opts.taxonomy),
     overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
-  });
+  };
   timings.read = performance.now() - t0;
   const tc = performance.now();
-  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
   const known = cache && { text: cache.table<CleanText>("text"), topics: cache.table<string[]>("topics"), tokens: cache.table<KnownTokens>("tokens"), neighbours: cache.slot<NeighbourState>("neighbours") };
   timings.cache = performance.now() - tc;
-  const state = await runPipeline(
-    state0,
-    (name, ms) => {
-      timings[name] = ms;
-      onStage?.(name, ms);
-    },
-    known,
-  );
+
+  let catalogue: State | undefined;
+  // The catalogue stages' result to keep for the next build; null when it is the one kept already.
+  let snapshot: CatalogueSnapshot | null = null;
+  if (old) {
+    const s0 = extensionOf(old, input, read.warnings, terms.warnings);
+    // New dumps' texts cannot be among the known ones (their keys name the dumps' hashes): the tables are only added to, never read.
+    const addOnly = known && { ...known, text: addOnlyMemo(known.text), topics: addOnlyMemo(known.topics) };
+    const joined = extend(old, await runPipeline(s0, stageDone, addOnly, catalogueStages), read.warnings, s0.warnings.length);
+    if (joined) {
+      catalogue = joined.state;
+      if (files.length > carried) snapshot = joined.snapshot;
+    }
+  }
+  if (!catalogue) {
+    const all = old ? decodeDumps(files) : read;
+    const s0 = initialState({ ...input, dumps: all.dumps, warnings: [...all.warnings, ...terms.warnings] });
+    catalogue = await runPipeline(s0, stageDone, known, catalogueStages);
+    snapshot = snapshotOf(catalogue, all.warnings, catalogue.warnings.slice(s0.warnings.length));
+  }
+  const state = await runPipeline(catalogue, stageDone, known, catalogueWideStages);
+
   const t1 = performance.now();
   const writer = large ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
   const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   writeRegistry(registryFile, state.registry);
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
-  cache?.save(opts.dumps, opts.papersDir, records);
+  if (cache && snapshot) {
+    cache.slot<CatalogueSnapshot>("catalogue").set(snapshot);
+    cache.slot<SnapshotInputs>("catalogue-inputs").set({ ...inputs, registry: fileHash(registryFile) });
+  }
+  const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
+  if (!opts.deferSave) saveCache();
   timings.write = performance.now() - t1;
-  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])) };
+  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined };
+}
+
+/** What a catalogue snapshot was made from: every dump file (name, hash of its bytes) and the permalink registry's hash. */
+interface SnapshotInputs {
+  files: [file: string, hash: string][];
+  registry: string | null;
+}
+
+/** Whether `now` is `last` plus files whose names sort after all of last's, with the registry last's build left. */
+function extendsInputs(last: SnapshotInputs, now: SnapshotInputs): boolean {
+  if (last.registry !== now.registry || now.files.length < last.files.length) return false;
+  if (!last.files.every(([file, hash], i) => now.files[i][0] === file && now.files[i][1] === hash)) return false;
+  const lastName = last.files.at(-1)?.[0];
+  return lastName === undefined || now.files.slice(last.files.length).every(([file]) => file > lastName);
+}
+
+/** A memo that records new results without reading the known ones. */
+function addOnlyMemo<V>(memo: Memo<V>): Memo<V> {
+  return { get: () => undefined, set: (key, value) => memo.set(key, value), entries: () => memo.entries() };
 }
 
 /** Line number of each top-level key of a YAML mapping, for messages about overrides. */

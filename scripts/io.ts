@@ -20,18 +20,43 @@ export interface DumpFile {
 
 /** Reads every regular file in the dumps folder (sorted by name), decoding UTF-8 (with or without BOM), UTF-16 or Windows-1252. */
 export function readDumps(dir: string): { dumps: DumpFile[]; warnings: Warning[] } {
+  return decodeDumps(readDumpFiles(dir));
+}
+
+/** A dump file's bytes, not yet decoded, and their hash. */
+export interface DumpBytes {
+  file: string;
+  bytes: Buffer;
+  hash: string;
+}
+
+/** The bytes of every regular file in the dumps folder, sorted by name (hidden files are not dumps). */
+export function readDumpFiles(dir: string): DumpBytes[] {
   if (!existsSync(dir)) throw new Error(`dumps folder ${dir} does not exist`);
-  const dumps: DumpFile[] = [];
-  const warnings: Warning[] = [];
+  const files: DumpBytes[] = [];
   for (const file of readdirSync(dir).sort()) {
     const full = path.join(dir, file);
     if (file.startsWith(".") || !statSync(full).isFile()) continue;
     const bytes = readFileSync(full);
+    files.push({ file, bytes, hash: hash("sha256", bytes, "base64url").slice(0, 22) });
+  }
+  return files;
+}
+
+export function decodeDumps(files: DumpBytes[]): { dumps: DumpFile[]; warnings: Warning[] } {
+  const dumps: DumpFile[] = [];
+  const warnings: Warning[] = [];
+  for (const { file, bytes, hash } of files) {
     const decoded = decodeDump(file, bytes);
     warnings.push(...decoded.warnings);
-    if (decoded.text !== null) dumps.push({ file, text: decoded.text, hash: hash("sha256", bytes, "base64url").slice(0, 22) });
+    if (decoded.text !== null) dumps.push({ file, text: decoded.text, hash });
   }
   return { dumps, warnings };
+}
+
+/** A hash of a file's bytes; null when it does not exist. */
+export function fileHash(file: string): string | null {
+  return existsSync(file) ? hash("sha256", readFileSync(file), "base64url") : null;
 }
 
 export function decodeDump(file: string, bytes: Buffer): { text: string | null; warnings: Warning[] } {

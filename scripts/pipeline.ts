@@ -21,6 +21,8 @@ export interface State {
   terms: TermStats | null;
   /** Papers the related stage searched for neighbours (the others kept the last build's lists); null before it. */
   searched: number | null;
+  /** Dump files whose papers were taken from the last build's snapshot instead of being read again (see extend). */
+  carried: number;
   taxonomy: Taxonomy;
   overrides: OverridesFile;
   perDump: { file: string; layout: string; entries: number }[];
@@ -159,28 +161,95 @@ function overridesStage(s: State): State {
   return { ...s, papers, warnings: [...s.warnings, ...warnings] };
 }
 
-/** The stages in order. Each takes and returns plain data. */
-export const stages: [name: string, stage: Stage][] = [
+/** The stages that make the catalogue's papers from the dumps, in order (a later build can extend their result) … */
+export const catalogueStages: [name: string, stage: Stage][] = [
   ["parse", parseStage],
   ["merge", mergeStage],
   ["text", cleanStage],
   ["permalinks", permalinkStage],
   ["topics", classifyStage],
+];
+
+/** … then the stages over the whole catalogue. Each takes and returns plain data. */
+export const catalogueWideStages: [name: string, stage: Stage][] = [
   ["related", relateStage],
   ["overrides", overridesStage],
 ];
 
-export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy" | "overrides"> & { warnings?: Warning[]; terms?: TermStats | null }): State {
-  return { perDump: [], entries: [], rejected: [], merged: [], papers: [], searched: null, ...input, terms: input.terms ?? null, warnings: input.warnings ?? [] };
+export const stages = [...catalogueStages, ...catalogueWideStages];
+
+export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy" | "overrides"> & { warnings?: Warning[]; rejected?: Rejected[]; terms?: TermStats | null }): State {
+  return { perDump: [], entries: [], merged: [], papers: [], searched: null, carried: 0, ...input, rejected: input.rejected ?? [], terms: input.terms ?? null, warnings: input.warnings ?? [] };
 }
 
 /**
- * Runs every stage; `onStage` receives each stage's name and wall time (for the report and the benchmark). `known`:
- * results of earlier builds to reuse (the output is the same with or without them).
+ * What the catalogue stages made of some dumps, kept between builds (ingest.ts). A build whose dumps are the same files
+ * plus new ones whose names sort after theirs runs those stages over the new dumps only and joins the results (extend):
+ * every stage before related works paper by paper, so the joined state is the one all dumps would give, unless a new
+ * entry shares its title key with an old paper (merging could then change the old paper).
  */
-export async function runPipeline(state: State, onStage?: (name: string, ms: number) => void, known: Known | null = null): Promise<State> {
+export interface CatalogueSnapshot {
+  perDump: State["perDump"];
+  rejected: Rejected[];
+  /** Warnings of reading the dumps, then of parsing them: the report lists them in this order, with any others between. */
+  readWarnings: Warning[];
+  parseWarnings: Warning[];
+  papers: Paper[];
+  /** Title key (merge.titleKey) of each paper, in the order of `papers`. */
+  keys: string[];
+}
+
+/** The snapshot of `s`, a state after the catalogue stages; its warnings are `read`, then others, then `parsed`. */
+export function snapshotOf(s: State, read: Warning[], parsed: Warning[]): CatalogueSnapshot {
+  const keyOf = new Map(s.merged.map((m) => [m.id, m.key]));
+  return { perDump: s.perDump, rejected: s.rejected, readWarnings: read, parseWarnings: parsed, papers: s.papers, keys: s.papers.map((p) => keyOf.get(p.id)!) };
+}
+
+/**
+ * The initial state of a build that extends `old` with new dumps: the old dumps' rejected entries and warnings are
+ * in place, so the catalogue stages add the new dumps' after them. `read`: the new dumps' reading warnings; `others`:
+ * warnings that come between reading and parsing.
+ */
+export function extensionOf(old: CatalogueSnapshot, input: Omit<Parameters<typeof initialState>[0], "warnings" | "rejected">, read: Warning[], others: Warning[]): State {
+  return initialState({ ...input, warnings: [...old.readWarnings, ...read, ...others, ...old.parseWarnings], rejected: old.rejected });
+}
+
+/**
+ * Joins `old` and `s`, the catalogue stages' result over the new dumps begun by extensionOf (`read`: the new dumps'
+ * reading warnings; `parseFrom`: where their parsing warnings start in `s.warnings`). Null when a new paper shares its
+ * title key with an old one.
+ */
+export function extend(old: CatalogueSnapshot, s: State, read: Warning[], parseFrom: number): { state: State; snapshot: CatalogueSnapshot } | null {
+  const oldKeys = new Set(old.keys);
+  if (s.merged.some((m) => oldKeys.has(m.key))) return null;
+  const keyOf = new Map(s.merged.map((m) => [m.id, m.key]));
+  // Both lists are in id order (merge sorts by id, and no later catalogue stage reorders): joined in that order.
+  const papers: Paper[] = [];
+  const keys: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < old.papers.length || j < s.papers.length) {
+    if (j === s.papers.length || (i < old.papers.length && old.papers[i].id < s.papers[j].id)) {
+      papers.push(old.papers[i]);
+      keys.push(old.keys[i++]);
+    } else {
+      papers.push(s.papers[j]);
+      keys.push(keyOf.get(s.papers[j++].id)!);
+    }
+  }
+  const perDump = [...old.perDump, ...s.perDump];
+  const state: State = { ...s, perDump, papers, carried: old.perDump.length };
+  const snapshot = { perDump, rejected: s.rejected, readWarnings: [...old.readWarnings, ...read], parseWarnings: [...old.parseWarnings, ...s.warnings.slice(parseFrom)], papers, keys };
+  return { state, snapshot };
+}
+
+/**
+ * Runs the stages (default: every one); `onStage` receives each stage's name and wall time (for the report and the
+ * benchmark). `known`: results of earlier builds to reuse (the output is the same with or without them).
+ */
+export async function runPipeline(state: State, onStage?: (name: string, ms: number) => void, known: Known | null = null, list = stages): Promise<State> {
   let s = state;
-  for (const [name, stage] of stages) {
+  for (const [name, stage] of list) {
     const t0 = performance.now();
     s = await stage(s, known);
     onStage?.(name, performance.now() - t0);

@@ -27,11 +27,13 @@ export function figures(s: State): ReportFigures {
     if (tokens.length) rawTexLeft.push({ slug: p.slug, tokens });
     for (const t of p.topics) topicCounts.set(t, (topicCounts.get(t) ?? 0) + 1);
   }
+  // Counted per dump: a build that extends the last one's snapshot holds only the new dumps' entries (pipeline.ts).
+  const entries = s.perDump.reduce((n, d) => n + d.entries, 0);
   return {
     dumps: s.perDump,
-    entries: s.entries.length,
+    entries,
     papers: s.papers.length,
-    duplicatesMerged: s.entries.length - s.papers.length,
+    duplicatesMerged: entries - s.papers.length,
     rejected: s.rejected.length,
     warnings: s.warnings.length,
     math,
@@ -48,6 +50,7 @@ export function formatReport(s: State, pages: { written: number; unchanged: numb
   lines.push("Dumps read:");
   for (const d of f.dumps) lines.push(`  ${d.file}: ${d.entries} entries (${d.layout})`);
   lines.push(`Entries: ${f.entries}; duplicates merged: ${f.duplicatesMerged}; papers: ${f.papers}`);
+  if (s.carried) lines.push(`Unchanged since the last build: ${s.carried} of ${f.dumps.length} dumps, their papers taken from it (only the other dumps were read)`);
   lines.push(`Pages: ${pages.written} written, ${pages.unchanged} unchanged, ${pages.removed} removed`);
   if (s.searched !== null) lines.push(s.searched < f.papers ? `Related papers: searched for ${s.searched} of ${f.papers} papers; the others kept the last build's lists, which no new paper can enter` : `Related papers: all ${f.papers} papers searched`);
   lines.push(`Math: ${f.math.spans} spans typeset, ${f.math.leftAsText} left as text; ${f.math.textCommands} text-mode commands converted`);

@@ -14,6 +14,10 @@ import { parallelMap } from "../scripts/parallel.ts";
 import { relate, relateInParallel } from "../scripts/stages/related.ts";
 import type { CleanText, Paper } from "../scripts/types.ts";
 import { pageOutputs } from "../scripts/stages/write.ts";
+import { readDumps } from "../scripts/io.ts";
+import { parseDump } from "../scripts/stages/parse.ts";
+import { formatReport } from "../scripts/report.ts";
+import { pageDump, synthPapers } from "../scripts/bench/synth.ts";
 import { loadSeedPapers } from "./eval/seed-papers.ts";
 
 const DUMPS = path.join(root, "content/dumps");
@@ -87,6 +91,74 @@ test("after adding a dump, the incremental ingest equals a clean one of the same
     const kept = [...before].filter(([f, t]) => statSync(path.join(w.dir, "papers-incremental", f)).mtimeMs === t).length;
     assert.equal(kept, incremental.written.unchanged, "an unchanged page was rewritten");
     assert.equal(after.size, clean.state.papers.length);
+  } finally {
+    w.cleanup();
+  }
+});
+
+/** A dump of `n` synthetic papers (bundled titles and sentences recombined), in the page layout, with CRLF line ends. */
+function newPapersDump(n: number, seed: number): string {
+  const entries = readDumps(DUMPS).dumps.flatMap((d) => parseDump(d.file, d.text).entries);
+  return pageDump(synthPapers(entries, n, seed)).replace(/\n/g, "\r\n");
+}
+
+test("new dumps sorting after the others are read alone, the others' papers taken from the last build: the same as a clean ingest", async () => {
+  const files = readdirSync(DUMPS).sort();
+  const w = workspace(files.slice(0, 4));
+  try {
+    // An old dump with a reading warning (CRLF), so that warnings of old and new dumps must keep their order.
+    writeFileSync(path.join(w.dumps, files[0]), readFileSync(path.join(DUMPS, files[0]), "utf8").replace(/\n/g, "\r\n"));
+    const first = await w.run("incremental");
+    assert.equal(first.state.carried, 0);
+    writeFileSync(path.join(w.dumps, "zz-new.txt"), newPapersDump(40, 7));
+    cpSync(path.join(w.dir, "state-incremental"), path.join(w.dir, "state-clean"), { recursive: true });
+    const clean = await w.run("clean", { cache: null });
+    const incremental = await w.run("incremental");
+    assert.equal(incremental.state.carried, 4, "the old dumps were read again");
+    assert.equal(incremental.state.papers.length, first.state.papers.length + 40);
+    assert.deepEqual(w.pages("incremental"), w.pages("clean"));
+    assert.deepEqual(incremental.pageHashes, clean.pageHashes);
+    for (const field of ["papers", "perDump", "warnings", "rejected", "registry"] as const) assert.deepEqual(incremental.state[field], clean.state[field], field);
+    assert.ok(incremental.state.warnings.length >= 2);
+    // The same report, but for the lines on what was taken from the last build.
+    const lines = (s: typeof clean.state) => formatReport(s, incremental.written).split("\n").filter((l) => !/^(Unchanged since|Related papers)/.test(l));
+    assert.deepEqual(lines(incremental.state), lines(clean.state));
+    // Nothing new: nothing read but the dump names and hashes.
+    const again = await w.run("incremental");
+    assert.equal(again.state.carried, 5);
+    assert.deepEqual(again.pageHashes, clean.pageHashes);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test("a new dump that repeats an old paper, sorts before the others, or comes with another registry makes every dump be read again", async () => {
+  const files = readdirSync(DUMPS).sort();
+  const w = workspace(files.slice(0, 4));
+  try {
+    await w.run("incremental");
+    const cases: [string, () => void][] = [
+      ["repeats an old paper", () => cpSync(path.join(DUMPS, files[1]), path.join(w.dumps, "zz-repeat.txt"))],
+      ["sorts first", () => writeFileSync(path.join(w.dumps, "000-first.txt"), newPapersDump(10, 8))],
+      ["another registry", () => {
+        writeFileSync(path.join(w.dumps, "zzz-more.txt"), newPapersDump(10, 9));
+        const registry = path.join(w.dir, "state-incremental", "permalinks.json");
+        const data = JSON.parse(readFileSync(registry, "utf8"));
+        data.papers.push({ slug: "an-older-paper", key: "an older paper", fingerprint: "abc" });
+        writeFileSync(registry, JSON.stringify(data, null, 1) + "\n");
+      }],
+    ];
+    for (const [name, change] of cases) {
+      change();
+      rmSync(path.join(w.dir, "state-clean"), { recursive: true, force: true });
+      cpSync(path.join(w.dir, "state-incremental"), path.join(w.dir, "state-clean"), { recursive: true });
+      rmSync(path.join(w.dir, "papers-clean"), { recursive: true, force: true });
+      const clean = await w.run("clean", { cache: null });
+      const incremental = await w.run("incremental");
+      assert.equal(incremental.state.carried, 0, name);
+      assert.deepEqual(w.pages("incremental"), w.pages("clean"), name);
+      assert.deepEqual(incremental.state.registry, clean.state.registry, name);
+    }
   } finally {
     w.cleanup();
   }
