@@ -1,10 +1,11 @@
 // Ingest: reads the dumps and curator files, runs the pipeline, writes one Markdown page per paper and the registry.
+import { hash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { decodeDumps, fileHash, readDumpFiles, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
-import { catalogueStages, catalogueWideStages, extend, extensionOf, initialState, runPipeline, snapshotOf, type CatalogueSnapshot, type State } from "./pipeline.ts";
+import { catalogueStages, catalogueWideStages, extend, extensionOf, initialState, joined, runPipeline, snapshotOf, type CatalogueSnapshot, type State } from "./pipeline.ts";
 import { validateTaxonomy } from "./stages/classify.ts";
 import { pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
@@ -76,11 +77,18 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const overridesFile = path.join(opts.state, "overrides.yaml");
   const termsFile = path.join(opts.state, "term-stats.json");
   const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
-  // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts).
-  const inputs: SnapshotInputs = { files: files.map((f) => [f.file, f.hash]), registry: fileHash(registryFile) };
-  const lastInputs = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
-  const old = lastInputs && extendsInputs(lastInputs, inputs) ? cache!.slot<CatalogueSnapshot>("catalogue").get() : undefined;
-  const carried = old ? lastInputs!.files.length : 0;
+  // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts):
+  // a snapshot written by a build that read every dump, and what the builds since added to it.
+  const filesRead = files.map((f): [string, string] => [f.file, f.hash]);
+  const registryHash = fileHash(registryFile);
+  const last = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
+  let old: CatalogueSnapshot | undefined;
+  let base: SnapshotBase | undefined;
+  if (last && extendsInputs(last, filesRead, registryHash)) {
+    base = cache!.slot<SnapshotBase>("catalogue").get();
+    if (base?.id === last.base) old = joined(base.snapshot, last.additions);
+  }
+  const carried = old ? last!.files.length : 0;
   const read = decodeDumps(files.slice(carried));
   const terms = readTermStats(termsFile);
   const input = {
@@ -96,23 +104,23 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   timings.cache = performance.now() - tc;
 
   let catalogue: State | undefined;
-  // The catalogue stages' result to keep for the next build; null when it is the one kept already.
-  let snapshot: CatalogueSnapshot | null = null;
+  // What to keep for the next build: a new snapshot, or what new dumps added to the last one; null when nothing changed.
+  let keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null = null;
   if (old) {
     const s0 = extensionOf(old, input, read.warnings, terms.warnings);
     // New dumps' texts cannot be among the known ones (their keys name the dumps' hashes): the tables are only added to, never read.
     const addOnly = known && { ...known, text: addOnlyMemo(known.text), topics: addOnlyMemo(known.topics) };
-    const joined = extend(old, await runPipeline(s0, stageDone, addOnly, catalogueStages), read.warnings, s0.warnings.length);
-    if (joined) {
-      catalogue = joined.state;
-      if (files.length > carried) snapshot = joined.snapshot;
+    const extended = extend(old, await runPipeline(s0, stageDone, addOnly, catalogueStages), read.warnings, s0.warnings.length);
+    if (extended) {
+      catalogue = extended.state;
+      if (files.length > carried) keep = { addition: extended.addition };
     }
   }
   if (!catalogue) {
     const all = old ? decodeDumps(files) : read;
     const s0 = initialState({ ...input, dumps: all.dumps, warnings: [...all.warnings, ...terms.warnings] });
     catalogue = await runPipeline(s0, stageDone, known, catalogueStages);
-    snapshot = snapshotOf(catalogue, all.warnings, catalogue.warnings.slice(s0.warnings.length));
+    keep = { snapshot: snapshotOf(catalogue, all.warnings, catalogue.warnings.slice(s0.warnings.length)) };
   }
   const state = await runPipeline(catalogue, stageDone, known, catalogueWideStages);
 
@@ -121,9 +129,18 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   writeRegistry(registryFile, state.registry);
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
-  if (cache && snapshot) {
-    cache.slot<CatalogueSnapshot>("catalogue").set(snapshot);
-    cache.slot<SnapshotInputs>("catalogue-inputs").set({ ...inputs, registry: fileHash(registryFile) });
+  if (cache && keep) {
+    const registry = fileHash(registryFile);
+    const added = last && "addition" in keep ? [...last.additions, keep.addition] : [];
+    if (last && base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
+      cache.slot<SnapshotInputs>("catalogue-inputs").set({ files: filesRead, registry, base: base.id, additions: added });
+    } else {
+      // Written before the inputs that name it: a build stopped between the two finds them not matching, and reads every dump.
+      const snapshot = "snapshot" in keep ? keep.snapshot : joined(old!, [keep.addition]);
+      const id = hash("sha256", JSON.stringify([filesRead, registry]), "base64url");
+      cache.slot<SnapshotBase>("catalogue").set({ id, snapshot });
+      cache.slot<SnapshotInputs>("catalogue-inputs").set({ files: filesRead, registry, base: id, additions: [] });
+    }
   }
   const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
   if (!opts.deferSave) saveCache();
@@ -131,18 +148,35 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined };
 }
 
-/** What a catalogue snapshot was made from: every dump file (name, hash of its bytes) and the permalink registry's hash. */
+/**
+ * Snapshots add new dumps' papers as additions (a few MB) until they hold this share of the snapshot's papers; then the
+ * whole snapshot (about 470 MB at 100,000 papers, several seconds to write) is written again with them.
+ */
+const ADDITIONS_UP_TO = 0.25;
+
+/** The catalogue stages' result over every dump of a build (pipeline.ts), under an id that names its inputs. */
+interface SnapshotBase {
+  id: string;
+  snapshot: CatalogueSnapshot;
+}
+
+/**
+ * What the last build's catalogue was made of: every dump file (name, hash of its bytes) and the hash of the permalink
+ * registry it left; the snapshot it extends (by id) and what dumps added since.
+ */
 interface SnapshotInputs {
   files: [file: string, hash: string][];
   registry: string | null;
+  base: string;
+  additions: CatalogueSnapshot[];
 }
 
-/** Whether `now` is `last` plus files whose names sort after all of last's, with the registry last's build left. */
-function extendsInputs(last: SnapshotInputs, now: SnapshotInputs): boolean {
-  if (last.registry !== now.registry || now.files.length < last.files.length) return false;
-  if (!last.files.every(([file, hash], i) => now.files[i][0] === file && now.files[i][1] === hash)) return false;
+/** Whether `files` are last's plus files whose names sort after all of last's, with the registry last's build left. */
+function extendsInputs(last: SnapshotInputs, files: [string, string][], registry: string | null): boolean {
+  if (last.registry !== registry || files.length < last.files.length) return false;
+  if (!last.files.every(([file, hash], i) => files[i][0] === file && files[i][1] === hash)) return false;
   const lastName = last.files.at(-1)?.[0];
-  return lastName === undefined || now.files.slice(last.files.length).every(([file]) => file > lastName);
+  return lastName === undefined || files.slice(last.files.length).every(([file]) => file > lastName);
 }
 
 /** A memo that records new results without reading the known ones. */

@@ -216,31 +216,45 @@ export function extensionOf(old: CatalogueSnapshot, input: Omit<Parameters<typeo
 
 /**
  * Joins `old` and `s`, the catalogue stages' result over the new dumps begun by extensionOf (`read`: the new dumps'
- * reading warnings; `parseFrom`: where their parsing warnings start in `s.warnings`). Null when a new paper shares its
- * title key with an old one.
+ * reading warnings; `parseFrom`: where their parsing warnings start in `s.warnings`): the state all dumps would give,
+ * and what the new dumps added. Null when a new paper shares its title key with an old one.
  */
-export function extend(old: CatalogueSnapshot, s: State, read: Warning[], parseFrom: number): { state: State; snapshot: CatalogueSnapshot } | null {
+export function extend(old: CatalogueSnapshot, s: State, read: Warning[], parseFrom: number): { state: State; addition: CatalogueSnapshot } | null {
   const oldKeys = new Set(old.keys);
   if (s.merged.some((m) => oldKeys.has(m.key))) return null;
   const keyOf = new Map(s.merged.map((m) => [m.id, m.key]));
-  // Both lists are in id order (merge sorts by id, and no later catalogue stage reorders): joined in that order.
+  const addition: CatalogueSnapshot = {
+    perDump: s.perDump,
+    rejected: s.rejected.slice(old.rejected.length),
+    readWarnings: read,
+    parseWarnings: s.warnings.slice(parseFrom),
+    papers: s.papers,
+    keys: s.papers.map((p) => keyOf.get(p.id)!),
+  };
+  const all = joined(old, [addition]);
+  return { state: { ...s, perDump: all.perDump, papers: all.papers, carried: old.perDump.length }, addition };
+}
+
+/** A snapshot with the additions of later dumps joined in order: papers in id order, the rest appended. */
+export function joined(base: CatalogueSnapshot, additions: CatalogueSnapshot[]): CatalogueSnapshot {
+  if (!additions.length) return base;
+  const added = additions.flatMap((a) => a.papers.map((p, i) => ({ p, key: a.keys[i] }))).sort((x, y) => (x.p.id < y.p.id ? -1 : x.p.id > y.p.id ? 1 : 0));
+  // Both lists are in id order (merge sorts by id, and no later catalogue stage reorders): merged in that order.
   const papers: Paper[] = [];
   const keys: string[] = [];
   let i = 0;
   let j = 0;
-  while (i < old.papers.length || j < s.papers.length) {
-    if (j === s.papers.length || (i < old.papers.length && old.papers[i].id < s.papers[j].id)) {
-      papers.push(old.papers[i]);
-      keys.push(old.keys[i++]);
+  while (i < base.papers.length || j < added.length) {
+    if (j === added.length || (i < base.papers.length && base.papers[i].id < added[j].p.id)) {
+      papers.push(base.papers[i]);
+      keys.push(base.keys[i++]);
     } else {
-      papers.push(s.papers[j]);
-      keys.push(keyOf.get(s.papers[j++].id)!);
+      papers.push(added[j].p);
+      keys.push(added[j++].key);
     }
   }
-  const perDump = [...old.perDump, ...s.perDump];
-  const state: State = { ...s, perDump, papers, carried: old.perDump.length };
-  const snapshot = { perDump, rejected: s.rejected, readWarnings: [...old.readWarnings, ...read], parseWarnings: [...old.parseWarnings, ...s.warnings.slice(parseFrom)], papers, keys };
-  return { state, snapshot };
+  const all = <T>(f: (x: CatalogueSnapshot) => T[]) => [...f(base), ...additions.flatMap(f)];
+  return { perDump: all((x) => x.perDump), rejected: all((x) => x.rejected), readWarnings: all((x) => x.readWarnings), parseWarnings: all((x) => x.parseWarnings), papers, keys };
 }
 
 /**

@@ -105,28 +105,37 @@ function newPapersDump(n: number, seed: number): string {
 test("new dumps sorting after the others are read alone, the others' papers taken from the last build: the same as a clean ingest", async () => {
   const files = readdirSync(DUMPS).sort();
   const w = workspace(files.slice(0, 4));
+  const snapshotFile = () => filesUnder(w.cache).find((f) => /^catalogue-[0-9a-f]{16}$/.test(path.basename(f)))!;
   try {
     // An old dump with a reading warning (CRLF), so that warnings of old and new dumps must keep their order.
     writeFileSync(path.join(w.dumps, files[0]), readFileSync(path.join(DUMPS, files[0]), "utf8").replace(/\n/g, "\r\n"));
     const first = await w.run("incremental");
     assert.equal(first.state.carried, 0);
-    writeFileSync(path.join(w.dumps, "zz-new.txt"), newPapersDump(40, 7));
-    cpSync(path.join(w.dir, "state-incremental"), path.join(w.dir, "state-clean"), { recursive: true });
-    const clean = await w.run("clean", { cache: null });
-    const incremental = await w.run("incremental");
-    assert.equal(incremental.state.carried, 4, "the old dumps were read again");
-    assert.equal(incremental.state.papers.length, first.state.papers.length + 40);
-    assert.deepEqual(w.pages("incremental"), w.pages("clean"));
-    assert.deepEqual(incremental.pageHashes, clean.pageHashes);
-    for (const field of ["papers", "perDump", "warnings", "rejected", "registry"] as const) assert.deepEqual(incremental.state[field], clean.state[field], field);
-    assert.ok(incremental.state.warnings.length >= 2);
-    // The same report, but for the lines on what was taken from the last build.
-    const lines = (s: typeof clean.state) => formatReport(s, incremental.written).split("\n").filter((l) => !/^(Unchanged since|Related papers)/.test(l));
-    assert.deepEqual(lines(incremental.state), lines(clean.state));
+    const snapshot = statSync(path.join(w.cache, snapshotFile())).mtimeMs;
+    // Three dumps of 40 papers, one build each: the first two are kept as additions to the snapshot; the third takes
+    // them past a quarter of its papers, and the snapshot is written again with them.
+    for (let k = 0; k < 3; k++) {
+      writeFileSync(path.join(w.dumps, `zz-new-${k}.txt`), newPapersDump(40, 7 + k));
+      rmSync(path.join(w.dir, "state-clean"), { recursive: true, force: true });
+      rmSync(path.join(w.dir, "papers-clean"), { recursive: true, force: true });
+      cpSync(path.join(w.dir, "state-incremental"), path.join(w.dir, "state-clean"), { recursive: true });
+      const clean = await w.run("clean", { cache: null });
+      const incremental = await w.run("incremental");
+      assert.equal(incremental.state.carried, 4 + k, "the old dumps were read again");
+      assert.equal(incremental.state.papers.length, first.state.papers.length + 40 * (k + 1));
+      assert.deepEqual(w.pages("incremental"), w.pages("clean"));
+      assert.deepEqual(incremental.pageHashes, clean.pageHashes);
+      for (const field of ["papers", "perDump", "warnings", "rejected", "registry"] as const) assert.deepEqual(incremental.state[field], clean.state[field], `${field} after dump ${k}`);
+      assert.ok(incremental.state.warnings.length >= 2);
+      // The same report, but for the lines on what was taken from the last build.
+      const lines = (s: typeof clean.state) => formatReport(s, incremental.written).split("\n").filter((l) => !/^(Unchanged since|Related papers)/.test(l));
+      assert.deepEqual(lines(incremental.state), lines(clean.state));
+      assert.equal(statSync(path.join(w.cache, snapshotFile())).mtimeMs === snapshot, k < 2, `snapshot rewritten after dump ${k}`);
+    }
     // Nothing new: nothing read but the dump names and hashes.
     const again = await w.run("incremental");
-    assert.equal(again.state.carried, 5);
-    assert.deepEqual(again.pageHashes, clean.pageHashes);
+    assert.equal(again.state.carried, 7);
+    assert.equal(again.written.written, 0);
   } finally {
     w.cleanup();
   }
