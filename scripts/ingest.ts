@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { decodeDumps, fileHash, readDumpFiles, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
 import { catalogueStages, catalogueWideStages, extend, extensionOf, initialState, joined, runPipeline, snapshotOf, type CatalogueSnapshot, type State } from "./pipeline.ts";
 import { validateTaxonomy } from "./stages/classify.ts";
-import { pageOutputs } from "./stages/write.ts";
+import { listsSignature, pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
 import type { NeighbourState } from "./stages/related/carry-over.ts";
@@ -49,6 +49,8 @@ export interface IngestResult {
   pageHashes: Map<string, string>;
   /** Saves the cache, when IngestOptions.deferSave left it to the caller (otherwise does nothing). */
   saveCache: () => void;
+  /** Pages whose fingerprint was the last build's, not computed again (see stages/write.ts listsSignature). */
+  fingerprintsReused: number;
 }
 
 /** What each cache table's results depend on, besides its keys: the ingest's code, the libraries, the taxonomy. */
@@ -106,6 +108,8 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   let catalogue: State | undefined;
   // What to keep for the next build: a new snapshot, or what new dumps added to the last one; null when nothing changed.
   let keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null = null;
+  // Papers of the last build's catalogue, taken from its snapshot (their facts are that build's).
+  let carriedPapers: Set<string> | null = null;
   if (old) {
     const s0 = extensionOf(old, input, read.warnings, terms.warnings);
     // New dumps' texts cannot be among the known ones (their keys name the dumps' hashes): the tables are only added to, never read.
@@ -114,6 +118,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     if (extended) {
       catalogue = extended.state;
       if (files.length > carried) keep = { addition: extended.addition };
+      carriedPapers = new Set(old.papers.map((p) => p.id));
     }
   }
   if (!catalogue) {
@@ -125,27 +130,47 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const state = await runPipeline(catalogue, stageDone, known, catalogueWideStages);
 
   const t1 = performance.now();
+  // A carried paper whose overrides and lists are as in the last build has its fingerprint (stages/write.ts).
+  const overridesHash = fileHash(overridesFile);
+  const signatures = new Map(state.papers.map((p) => [p.id, listsSignature(p)]));
+  const reusable = new Map<string, string>();
+  if (carriedPapers && last?.pages && last.overrides === overridesHash) {
+    const ids = last.pages.ids.split("\n"), sigs = last.pages.signatures.split("\n"), prints = last.pages.fingerprints.split("\n");
+    ids.forEach((id, i) => {
+      if (carriedPapers!.has(id) && signatures.get(id) === sigs[i]) reusable.set(id, prints[i]);
+    });
+  }
+  const fingerprints: [id: string, fingerprint: string][] = [];
+  const outputs = function* () {
+    for (const page of pageOutputs(state.papers, reusable)) {
+      if (page.fingerprint !== null) fingerprints.push([page.id, page.fingerprint]);
+      yield page;
+    }
+  };
   const writer = large ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
-  const { records, ...written } = await syncPages(opts.papersDir, pageOutputs(state.papers), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
+  const { records, ...written } = await syncPages(opts.papersDir, outputs(), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   writeRegistry(registryFile, state.registry);
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
-  if (cache && keep) {
+  if (cache) {
     const registry = fileHash(registryFile);
-    const added = last && "addition" in keep ? [...last.additions, keep.addition] : [];
-    if (last && base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
-      cache.slot<SnapshotInputs>("catalogue-inputs").set({ files: filesRead, registry, base: base.id, additions: added });
+    const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
+    const inputs = (baseId: string, additions: CatalogueSnapshot[]): SnapshotInputs => ({ files: filesRead, registry, base: baseId, additions, overrides: overridesHash, pages });
+    const added = last && keep && "addition" in keep ? [...last.additions, keep.addition] : [];
+    if (!keep) cache.slot<SnapshotInputs>("catalogue-inputs").set(inputs(last!.base, last!.additions));
+    else if (last && base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
+      cache.slot<SnapshotInputs>("catalogue-inputs").set(inputs(base.id, added));
     } else {
       // Written before the inputs that name it: a build stopped between the two finds them not matching, and reads every dump.
       const snapshot = "snapshot" in keep ? keep.snapshot : joined(old!, [keep.addition]);
       const id = hash("sha256", JSON.stringify([filesRead, registry]), "base64url");
       cache.slot<SnapshotBase>("catalogue").set({ id, snapshot });
-      cache.slot<SnapshotInputs>("catalogue-inputs").set({ files: filesRead, registry, base: id, additions: [] });
+      cache.slot<SnapshotInputs>("catalogue-inputs").set(inputs(id, []));
     }
   }
   const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
   if (!opts.deferSave) saveCache();
   timings.write = performance.now() - t1;
-  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined };
+  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined, fingerprintsReused: reusable.size };
 }
 
 /**
@@ -169,6 +194,9 @@ interface SnapshotInputs {
   registry: string | null;
   base: string;
   additions: CatalogueSnapshot[];
+  /** Hash of the overrides file that build applied, and its pages' fingerprints with the signatures of their lists. */
+  overrides: string | null;
+  pages: { ids: string; signatures: string; fingerprints: string };
 }
 
 /** Whether `files` are last's plus files whose names sort after all of last's, with the registry last's build left. */

@@ -131,11 +131,25 @@ test("new dumps sorting after the others are read alone, the others' papers take
       const lines = (s: typeof clean.state) => formatReport(s, incremental.written).split("\n").filter((l) => !/^(Unchanged since|Related papers)/.test(l));
       assert.deepEqual(lines(incremental.state), lines(clean.state));
       assert.equal(statSync(path.join(w.cache, snapshotFile())).mtimeMs === snapshot, k < 2, `snapshot rewritten after dump ${k}`);
+      assert.ok(incremental.fingerprintsReused > 0, "no fingerprint was reused");
     }
+    // Another title for an old paper, which its page and the pages listing it as related show: no fingerprint is reused.
+    const renamed = first.state.papers.find((p) => p.related.length)!.slug;
+    for (const name of ["incremental", "clean"]) writeFileSync(path.join(w.dir, `state-${name}`, "overrides.yaml"), `${renamed}:\n  title: "A Title Curators Chose"\n`);
+    writeFileSync(path.join(w.dumps, "zz-new-3.txt"), newPapersDump(10, 11));
+    rmSync(path.join(w.dir, "papers-clean"), { recursive: true, force: true });
+    const clean = await w.run("clean", { cache: null });
+    const overridden = await w.run("incremental");
+    assert.equal(overridden.state.carried, 7);
+    assert.equal(overridden.fingerprintsReused, 0);
+    assert.deepEqual(w.pages("incremental"), w.pages("clean"));
+    assert.ok([...w.pages("clean").values()].filter((t) => t.includes("A Title Curators Chose")).length >= 2);
     // Nothing new: nothing read but the dump names and hashes.
     const again = await w.run("incremental");
-    assert.equal(again.state.carried, 7);
+    assert.equal(again.state.carried, 8);
     assert.equal(again.written.written, 0);
+    // Every fingerprint but the renamed paper's: a title no dump holds has no cache key, and such a page is always made afresh.
+    assert.equal(again.fingerprintsReused, again.state.papers.length - 1);
   } finally {
     w.cleanup();
   }

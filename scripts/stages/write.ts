@@ -52,6 +52,8 @@ export function pageData(p: Paper, bySlugOrId: Map<string, Paper>): PaperPageDat
 
 /** One paper page to write: its file name, text (made on demand) and fingerprint. */
 export interface PageOutput {
+  /** The paper's id. */
+  id: string;
   file: string;
   text: () => string;
   /**
@@ -63,12 +65,25 @@ export interface PageOutput {
   fingerprint: string | null;
 }
 
-/** Every paper's page, in file-name order. */
-export function* pageOutputs(papers: Paper[]): Generator<PageOutput> {
+/**
+ * Every paper's page, in file-name order. `known`: fingerprints the caller knows are still right, by paper id (see
+ * listsSignature); the others are computed.
+ */
+export function* pageOutputs(papers: Paper[], known?: Map<string, string>): Generator<PageOutput> {
   const byId = new Map(papers.map((p) => [p.id, p]));
   for (const p of [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1))) {
-    yield { file: `${p.slug}.md`, text: () => writeFrontMatter(p.abstract.markdown + "\n", pageData(p, byId)), fingerprint: fingerprint(p, byId) };
+    yield { id: p.id, file: `${p.slug}.md`, text: () => writeFrontMatter(p.abstract.markdown + "\n", pageData(p, byId)), fingerprint: known?.get(p.id) ?? fingerprint(p, byId) };
   }
+}
+
+/**
+ * What of a paper's page the catalogue-wide stages decide: its key terms, and its related papers with their shared
+ * terms. A paper whose other facts are those of the last build (taken from its snapshot, with the same overrides) and
+ * whose signature is the same has the last build's fingerprint: its related papers are then the same papers, as they
+ * were. Strings of page text never hold the separators (control characters are removed from the dumps).
+ */
+export function listsSignature(p: Paper): string {
+  return p.keywords.join("\u0001") + "\u0002" + p.related.map((r) => `${r.id}\u0003${r.terms.join("\u0001")}`).join("\u0002");
 }
 
 /** What pageData reads, with each title and abstract replaced by its key (a related paper's title tagged: it may have none). */
