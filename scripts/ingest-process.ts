@@ -2,7 +2,6 @@
 // process, so the memory of the whole catalogue goes back to the system before Eleventy and Pagefind start.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ingest, type IngestOptions } from "./ingest.ts";
@@ -60,11 +59,7 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
       for (const l of lines) {
         const m = /^stage (\S+) ([\d.]+)$/.exec(l);
         if (m) onStage(m[1], Number(m[2]));
-        if (l === SUMMARY_READY) {
-          // What is left (catalogue.json, the cache) waits for the build's later stages: it runs when a core is free.
-          lowerPriority(child.pid);
-          summarised();
-        }
+        if (l === SUMMARY_READY) summarised();
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
@@ -75,14 +70,6 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
   await Promise.race([summaryReady, exited]);
   exited.catch(() => undefined);
   return { ...(JSON.parse(readFileSync(summaryFile, "utf8")) as IngestSummary), finished: exited };
-}
-
-function lowerPriority(pid: number | undefined): void {
-  try {
-    if (pid !== undefined) os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
-  } catch {
-    // Not allowed here: the child keeps its priority, which changes only how fast the build runs.
-  }
 }
 
 /** The line the child prints once its summary is written. */
