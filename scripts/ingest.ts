@@ -82,14 +82,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts):
   // a snapshot written by a build that read every dump, and what the builds since added to it.
   const filesRead = files.map((f): [string, string] => [f.file, f.hash]);
-  const registryHash = fileHash(registryFile);
-  const last = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
-  let old: CatalogueSnapshot | undefined;
-  let base: SnapshotBase | undefined;
-  if (last && extendsInputs(last, filesRead, registryHash)) {
-    base = cache!.slot<SnapshotBase>("catalogue").get();
-    if (base?.id === last.base) old = joined(base.snapshot, last.additions);
-  }
+  const { last, base, old } = lastCatalogue(cache, filesRead, fileHash(registryFile));
   const carried = old ? last!.files.length : 0;
   const read = decodeDumps(files.slice(carried));
   const terms = readTermStats(termsFile);
@@ -133,13 +126,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // A carried paper whose overrides and lists are as in the last build has its fingerprint (stages/write.ts).
   const overridesHash = fileHash(overridesFile);
   const signatures = new Map(state.papers.map((p) => [p.id, listsSignature(p)]));
-  const reusable = new Map<string, string>();
-  if (carriedPapers && last?.pages && last.overrides === overridesHash) {
-    const ids = last.pages.ids.split("\n"), sigs = last.pages.signatures.split("\n"), prints = last.pages.fingerprints.split("\n");
-    ids.forEach((id, i) => {
-      if (carriedPapers!.has(id) && signatures.get(id) === sigs[i]) reusable.set(id, prints[i]);
-    });
-  }
+  const reusable = carriedPapers && last?.pages && last.overrides === overridesHash ? reusableFingerprints(last.pages, carriedPapers, signatures) : new Map<string, string>();
   const fingerprints: [id: string, fingerprint: string][] = [];
   const outputs = function* () {
     for (const page of pageOutputs(state.papers, reusable)) {
@@ -152,20 +139,8 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   writeRegistry(registryFile, state.registry);
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
   if (cache) {
-    const registry = fileHash(registryFile);
     const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
-    const inputs = (baseId: string, additions: CatalogueSnapshot[]): SnapshotInputs => ({ files: filesRead, registry, base: baseId, additions, overrides: overridesHash, pages });
-    const added = last && keep && "addition" in keep ? [...last.additions, keep.addition] : [];
-    if (!keep) cache.slot<SnapshotInputs>("catalogue-inputs").set(inputs(last!.base, last!.additions));
-    else if (last && base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
-      cache.slot<SnapshotInputs>("catalogue-inputs").set(inputs(base.id, added));
-    } else {
-      // Written before the inputs that name it: a build stopped between the two finds them not matching, and reads every dump.
-      const snapshot = "snapshot" in keep ? keep.snapshot : joined(old!, [keep.addition]);
-      const id = hash("sha256", JSON.stringify([filesRead, registry]), "base64url");
-      cache.slot<SnapshotBase>("catalogue").set({ id, snapshot });
-      cache.slot<SnapshotInputs>("catalogue-inputs").set(inputs(id, []));
-    }
+    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, registry: fileHash(registryFile), overrides: overridesHash, pages });
   }
   const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
   if (!opts.deferSave) saveCache();
@@ -197,6 +172,43 @@ interface SnapshotInputs {
   /** Hash of the overrides file that build applied, and its pages' fingerprints with the signatures of their lists. */
   overrides: string | null;
   pages: { ids: string; signatures: string; fingerprints: string };
+}
+
+/** The last build's catalogue (snapshot and additions joined), when this build's dumps and registry extend its inputs. */
+function lastCatalogue(cache: IngestCache | null, files: [string, string][], registry: string | null): { last?: SnapshotInputs; base?: SnapshotBase; old?: CatalogueSnapshot } {
+  const last = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
+  if (!last || !extendsInputs(last, files, registry)) return { last };
+  const base = cache!.slot<SnapshotBase>("catalogue").get();
+  return base?.id === last.base ? { last, base, old: joined(base.snapshot, last.additions) } : { last, base };
+}
+
+/**
+ * Sets what the next build extends: this build's inputs with, when it read every dump, a new snapshot; when it added
+ * dumps, their addition (or, past ADDITIONS_UP_TO, a new snapshot holding them); when it added nothing, the same.
+ */
+function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue>, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): void {
+  const { last, base, old } = lastBuild;
+  const inputs = cache.slot<SnapshotInputs>("catalogue-inputs");
+  if (!keep) return inputs.set({ ...now, base: last!.base, additions: last!.additions });
+  const added = last && "addition" in keep ? [...last.additions, keep.addition] : [];
+  if (base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
+    return inputs.set({ ...now, base: base.id, additions: added });
+  }
+  // Written before the inputs that name it: a build stopped between the two finds them not matching, and reads every dump.
+  const snapshot = "snapshot" in keep ? keep.snapshot : joined(old!, [keep.addition]);
+  const id = hash("sha256", JSON.stringify([now.files, now.registry]), "base64url");
+  cache.slot<SnapshotBase>("catalogue").set({ id, snapshot });
+  inputs.set({ ...now, base: id, additions: [] });
+}
+
+/** Fingerprints of the last build's pages that still hold: carried papers whose lists have the same signature. */
+function reusableFingerprints(pages: SnapshotInputs["pages"], carried: Set<string>, signatures: Map<string, string>): Map<string, string> {
+  const reusable = new Map<string, string>();
+  const ids = pages.ids.split("\n"), sigs = pages.signatures.split("\n"), prints = pages.fingerprints.split("\n");
+  ids.forEach((id, i) => {
+    if (carried.has(id) && signatures.get(id) === sigs[i]) reusable.set(id, prints[i]);
+  });
+  return reusable;
 }
 
 /** Whether `files` are last's plus files whose names sort after all of last's, with the registry last's build left. */
