@@ -82,13 +82,14 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts):
   // a snapshot written by a build that read every dump, and what the builds since added to it.
   const filesRead = files.map((f): [string, string] => [f.file, f.hash]);
-  const { last, base, old } = lastCatalogue(cache, filesRead, fileHash(registryFile));
+  const registry = readRegistry(registryFile);
+  const { last, base, old } = lastCatalogue(cache, filesRead, registry.hash);
   const carried = old ? last!.files.length : 0;
   const read = decodeDumps(files.slice(carried));
   const terms = readTermStats(termsFile);
   const input = {
     dumps: read.dumps,
-    registry: readRegistry(registryFile),
+    registry: registry.entries,
     terms: terms.stats,
     taxonomy: validateTaxonomy(readYaml(opts.taxonomy, null), opts.taxonomy),
     overrides: { file: overridesFile, data: readYaml(overridesFile, {}), lines: keyLines(overridesFile) },
@@ -136,11 +137,11 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   };
   const writer = large ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
   const { records, ...written } = await syncPages(opts.papersDir, outputs(), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
-  writeRegistry(registryFile, state.registry);
+  const registryWritten = writeRegistry(registryFile, state.registry);
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
   if (cache) {
     const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
-    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, registry: fileHash(registryFile), overrides: overridesHash, pages });
+    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, registry: registryWritten, overrides: overridesHash, pages });
   }
   const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
   if (!opts.deferSave) saveCache();

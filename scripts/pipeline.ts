@@ -222,15 +222,8 @@ export function extensionOf(old: CatalogueSnapshot, input: Omit<Parameters<typeo
 export function extend(old: CatalogueSnapshot, s: State, read: Warning[], parseFrom: number): { state: State; addition: CatalogueSnapshot } | null {
   const oldKeys = new Set(old.keys);
   if (s.merged.some((m) => oldKeys.has(m.key))) return null;
-  const keyOf = new Map(s.merged.map((m) => [m.id, m.key]));
-  const addition: CatalogueSnapshot = {
-    perDump: s.perDump,
-    rejected: s.rejected.slice(old.rejected.length),
-    readWarnings: read,
-    parseWarnings: s.warnings.slice(parseFrom),
-    papers: s.papers,
-    keys: s.papers.map((p) => keyOf.get(p.id)!),
-  };
+  // The new dumps' own snapshot: s holds the old dumps' rejected entries before theirs (extensionOf).
+  const addition = { ...snapshotOf(s, read, s.warnings.slice(parseFrom)), rejected: s.rejected.slice(old.rejected.length) };
   const all = joined(old, [addition]);
   return { state: { ...s, perDump: all.perDump, papers: all.papers, carried: old.perDump.length }, addition };
 }
