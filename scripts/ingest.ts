@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decodeDumps, fileHash, readDumpFiles, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
+import { decodeDumps, fileHash, type DumpStamp, readDumpFiles, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
 import { catalogueStages, catalogueWideStages, extend, extensionOf, initialState, joined, runPipeline, snapshotOf, type CatalogueSnapshot, type State } from "./pipeline.ts";
 import { validateTaxonomy } from "./stages/classify.ts";
 import { listsSignature, pageOutputs } from "./stages/write.ts";
@@ -68,22 +68,24 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     onStage?.(name, ms);
   };
   const t0 = performance.now();
-  const files = readDumpFiles(opts.dumps);
+  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
+  const last = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
+  // Dumps whose files are as the last build found them are not read again unless their papers are needed.
+  const files = readDumpFiles(opts.dumps, new Map((last?.stamps ?? []).map((st, i) => [last!.files[i][0], st])));
   // A large catalogue will want worker threads (the related stage always does): they load meanwhile; one lists the pages
   // of the last build while this thread parses, and later writes the pages while this thread makes the next ones.
-  const large = files.reduce((n, f) => n + f.bytes.length, 0) >= WARM_UP_FROM && os.availableParallelism() > 1;
+  const large = files.reduce((n, f) => n + f.size, 0) >= WARM_UP_FROM && os.availableParallelism() > 1;
   if (large) warmUp();
   const listing = large ? onWorker("listPages", [opts.papersDir]).then(([files]) => files) : undefined;
   listing?.catch(() => undefined); // awaited by syncPages; a failed stage before that must not crash on it
   const registryFile = path.join(opts.state, "permalinks.json");
   const overridesFile = path.join(opts.state, "overrides.yaml");
   const termsFile = path.join(opts.state, "term-stats.json");
-  const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
   // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts):
   // a snapshot written by a build that read every dump, and what the builds since added to it.
   const filesRead = files.map((f): [string, string] => [f.file, f.hash]);
   const registry = readRegistry(registryFile);
-  const { last, base, old } = lastCatalogue(cache, filesRead, registry.hash);
+  const { base, old } = lastCatalogue(cache, last, filesRead, registry.hash);
   const carried = old ? last!.files.length : 0;
   const read = decodeDumps(files.slice(carried));
   const terms = readTermStats(termsFile);
@@ -141,7 +143,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
   if (cache) {
     const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
-    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, registry: registryWritten, overrides: overridesHash, pages });
+    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages });
   }
   const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
   if (!opts.deferSave) saveCache();
@@ -167,6 +169,8 @@ interface SnapshotBase {
  */
 interface SnapshotInputs {
   files: [file: string, hash: string][];
+  /** What each of those files looked like when its hash was taken (see io.ts DumpStamp). */
+  stamps: DumpStamp[];
   registry: string | null;
   base: string;
   additions: CatalogueSnapshot[];
@@ -176,8 +180,7 @@ interface SnapshotInputs {
 }
 
 /** The last build's catalogue (snapshot and additions joined), when this build's dumps and registry extend its inputs. */
-function lastCatalogue(cache: IngestCache | null, files: [string, string][], registry: string | null): { last?: SnapshotInputs; base?: SnapshotBase; old?: CatalogueSnapshot } {
-  const last = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
+function lastCatalogue(cache: IngestCache | null, last: SnapshotInputs | undefined, files: [string, string][], registry: string | null): { last?: SnapshotInputs; base?: SnapshotBase; old?: CatalogueSnapshot } {
   if (!last || !extendsInputs(last, files, registry)) return { last };
   const base = cache!.slot<SnapshotBase>("catalogue").get();
   return base?.id === last.base ? { last, base, old: joined(base.snapshot, last.additions) } : { last, base };

@@ -23,22 +23,55 @@ export function readDumps(dir: string): { dumps: DumpFile[]; warnings: Warning[]
   return decodeDumps(readDumpFiles(dir));
 }
 
-/** A dump file's bytes, not yet decoded, and their hash. */
+/** A dump file's bytes, not yet decoded (read on first use), their hash and the file's stamp. */
 export interface DumpBytes {
   file: string;
-  bytes: Buffer;
+  size: number;
+  hash: string;
+  stamp: DumpStamp;
+  bytes: () => Buffer;
+}
+
+/**
+ * What a dump file looked like when its hash was taken: a file whose size, times and inode are the same is taken to
+ * hold the same bytes (as git and make take it), unless it changed less than STAMP_MARGIN_MS before the hash was taken
+ * (a second change within the same clock tick would leave the times as they were).
+ */
+export interface DumpStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  /** When the hash was taken (epoch ms). */
+  at: number;
   hash: string;
 }
 
-/** The bytes of every regular file in the dumps folder, sorted by name (hidden files are not dumps). */
-export function readDumpFiles(dir: string): DumpBytes[] {
+const STAMP_MARGIN_MS = 2000;
+
+/**
+ * Every regular file in the dumps folder, sorted by name (hidden files are not dumps). A file whose stamp matches one
+ * in `known` (name → stamp of an earlier read) keeps that hash and is read only if its bytes are asked for: at 100,000
+ * papers reading and hashing every dump took about 2 s of each rebuild.
+ */
+export function readDumpFiles(dir: string, known?: Map<string, DumpStamp>): DumpBytes[] {
   if (!existsSync(dir)) throw new Error(`dumps folder ${dir} does not exist`);
   const files: DumpBytes[] = [];
   for (const file of readdirSync(dir).sort()) {
     const full = path.join(dir, file);
-    if (file.startsWith(".") || !statSync(full).isFile()) continue;
+    const st = statSync(full);
+    if (file.startsWith(".") || !st.isFile()) continue;
+    const was = known?.get(file);
+    const same = was !== undefined && was.size === st.size && was.mtimeMs === st.mtimeMs && was.ctimeMs === st.ctimeMs && was.ino === st.ino && st.mtimeMs + STAMP_MARGIN_MS < was.at && st.ctimeMs + STAMP_MARGIN_MS < was.at;
+    if (same) {
+      let bytes: Buffer | undefined;
+      files.push({ file, size: st.size, hash: was.hash, stamp: was, bytes: () => (bytes ??= readFileSync(full)) });
+      continue;
+    }
+    const at = Date.now();
     const bytes = readFileSync(full);
-    files.push({ file, bytes, hash: hash("sha256", bytes, "base64url").slice(0, 22) });
+    const h = hash("sha256", bytes, "base64url").slice(0, 22);
+    files.push({ file, size: bytes.length, hash: h, stamp: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, at, hash: h }, bytes: () => bytes });
   }
   return files;
 }
@@ -46,10 +79,10 @@ export function readDumpFiles(dir: string): DumpBytes[] {
 export function decodeDumps(files: DumpBytes[]): { dumps: DumpFile[]; warnings: Warning[] } {
   const dumps: DumpFile[] = [];
   const warnings: Warning[] = [];
-  for (const { file, bytes, hash } of files) {
-    const decoded = decodeDump(file, bytes);
+  for (const f of files) {
+    const decoded = decodeDump(f.file, f.bytes());
     warnings.push(...decoded.warnings);
-    if (decoded.text !== null) dumps.push({ file, text: decoded.text, hash });
+    if (decoded.text !== null) dumps.push({ file: f.file, text: decoded.text, hash: f.hash });
   }
   return { dumps, warnings };
 }
