@@ -119,6 +119,7 @@ try {
     incremental = await runBuild(dumps, out);
     console.log(`\nRebuild after adding one dump of 200 papers: ${incremental.wall.toFixed(1)} s wall, peak ${gb(incremental.peakBytes)}; ${incremental.counts.pagesRendered} paper pages rendered, ${incremental.counts.pagesReused} reused; related papers searched for ${incremental.counts.relatedSearched} papers`);
     for (const [name, s] of Object.entries(incremental.stages)) console.log(`  ${name.padEnd(12)} ${s.seconds.toFixed(2).padStart(7)} s`);
+    console.log(`  ingest + Eleventy, from the start of one to the end of the other: ${incremental.stages.ingestAndEleventy?.seconds.toFixed(2)} s (target < 20 s)`);
   }
 
   const figures = {

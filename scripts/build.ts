@@ -3,18 +3,22 @@ import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ingestForBuild } from "./ingest-process.ts";
+import { ingestForBuild, usesChild } from "./ingest-process.ts";
 import { ingestCacheDir } from "./ingest.ts";
-import { moveFile, swapIn, transplantPages, writeJson } from "./io.ts";
+import { moveFile, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
-import { renderSite } from "./render.ts";
+import { renderSite, WorkerPool } from "./render.ts";
 import { dropCache, pageSlug, paperHtml, readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** The index pages' folders in the output (see io.ts skeleton). */
+const INDEX_DIRS = ["topics", "dates"];
 
 export interface BuildOptions {
   dumps: string;
@@ -87,6 +91,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const base = normaliseBase(opts.base);
   const out = path.resolve(opts.out);
   const staging = `${out}.staging-${process.pid}`;
+  removeAbandonedStaging(out);
   const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-build-"));
   try {
     return await buildIn(opts, base, out, staging, tmp, run);
@@ -155,29 +160,56 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   const t0 = performance.now();
   const m0 = Date.now();
   run.progress.stage("ingest");
-  const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, (name, ms) => run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`), opts.ingestChildAbove);
-  Object.assign(run.timings, ingested.timings);
-  run.counts.relatedSearched = ingested.searched;
-  run.timings.ingest = performance.now() - t0;
-  run.marks.ingest = [m0, Date.now()];
+  // A large ingest runs in a child process and, once it has read the dumps (its first stage reported), leaves a core
+  // idle for seconds: meanwhile Eleventy's two index runs load, and the staging folder gets an empty file wherever the
+  // last output has an index page (io.ts skeleton), for those runs to write over.
+  const large = usesChild(opts.dumps, opts.ingestChildAbove);
+  const pool = new WorkerPool();
+  let prepared: Promise<unknown> = Promise.resolve();
+  let started = false;
+  const onStage = (name: string, ms: number) => {
+    run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`);
+    if (large && !started) {
+      started = true;
+      pool.preload(2);
+      rmSync(staging, { recursive: true, force: true });
+      prepared = mkdir(staging, { recursive: true }).then(() => skeleton(out, staging, INDEX_DIRS));
+      prepared.catch(() => undefined);
+    }
+  };
   try {
-    return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile });
+    const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove);
+    Object.assign(run.timings, ingested.timings);
+    run.counts.relatedSearched = ingested.searched;
+    run.timings.ingest = performance.now() - t0;
+    run.marks.ingest = [m0, Date.now()];
+    try {
+      await prepared;
+      return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile, pool, prepared: started });
+    } finally {
+      // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
+      await ingested.finished.catch(() => undefined);
+    }
+  } catch (e) {
+    await prepared.catch(() => undefined);
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
   } finally {
-    // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
-    await ingested.finished.catch(() => undefined);
+    pool.close();
   }
 }
 
-async function renderIngested(opts: BuildOptions, base: string, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; content: string; taxonomyFile: string }) {
-  const { papersDir, content, taxonomyFile } = where;
+async function renderIngested(opts: BuildOptions, base: string, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; content: string; taxonomyFile: string; pool: WorkerPool; prepared: boolean }) {
+  const { papersDir, content, taxonomyFile, pool, prepared } = where;
   const report = ingested.report;
   opts.log(report);
   if (opts.strict && (ingested.warnings || ingested.rejected)) {
     opts.log(`--strict: ${ingested.warnings} warnings and ${ingested.rejected} rejected entries: site not built, ${opts.out} left as it was.`);
+    rmSync(staging, { recursive: true, force: true });
     return { ok: false as const, report, papersDir };
   }
 
-  rmSync(staging, { recursive: true, force: true });
+  if (!prepared) rmSync(staging, { recursive: true, force: true });
   mkdirSync(path.dirname(out), { recursive: true });
   try {
     const t1 = performance.now();
@@ -200,12 +232,16 @@ async function renderIngested(opts: BuildOptions, base: string, out: string, sta
       cardsFile: ingested.cardsFile,
       workers: opts.workers,
       onJobDone: (done, total, papers) => run.progress.count(done, total, papers),
+      pool,
     });
+    run.counts.indexPagesGone = pruneSkeleton(staging, INDEX_DIRS);
     run.timings.eleventy = performance.now() - t1;
     run.timings.eleventyIndexes = rendered.indexesMs;
     run.counts.pagesRendered = plan.render.length;
     run.counts.pagesReused = plan.kept.size;
     run.marks.eleventy = [m1, Date.now()];
+    // What the rebuild target counts: from the ingest's start to Eleventy's end.
+    run.timings.ingestAndEleventy = run.marks.eleventy[1] - run.marks.ingest[0];
     await ingested.finished;
     moveFile(ingested.catalogueFile, path.join(staging, "catalogue.json"));
     return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render };

@@ -35,7 +35,7 @@ export interface IngestSummary {
  * ends (also from the child process, through its standard output).
  */
 export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, childAbove = CHILD_ABOVE_BYTES): Promise<IngestSummary & { finished: Promise<void> }> {
-  if (dumpBytes(opts.dumps) < childAbove) {
+  if (!usesChild(opts.dumps, childAbove)) {
     const { summary, finish } = await ingestAndSummarise(opts, tmp, onStage);
     finish();
     return { ...summary, finished: Promise.resolve() };
@@ -70,6 +70,11 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
   await Promise.race([summaryReady, exited]);
   exited.catch(() => undefined);
   return { ...(JSON.parse(readFileSync(summaryFile, "utf8")) as IngestSummary), finished: exited };
+}
+
+/** Whether the ingest of these dumps runs in a child process (see CHILD_ABOVE_BYTES). */
+export function usesChild(dumps: string, childAbove = CHILD_ABOVE_BYTES): boolean {
+  return dumpBytes(dumps) >= childAbove;
 }
 
 /** The line the child prints once its summary is written. */

@@ -1,5 +1,6 @@
 // All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
-import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { hash } from "node:crypto";
 import path from "node:path";
@@ -449,6 +450,87 @@ export function transplantPages(staging: string, target: string, rendered: strin
   for (const slug of removed) rmSync(path.join(to, slug), { recursive: true, force: true });
   rmSync(from, { recursive: true, force: true });
   renameSync(to, from);
+}
+
+/**
+ * Creates in `staging` an empty `index.html` (and its folders) wherever `previous` has one under `dirs`, for the build
+ * to write over. On this machine's file system creating a file and its folder cost about ten times writing over an
+ * existing file, and a rebuild's index pages are mostly where the last build's were: made while the ingest runs, on a
+ * core it leaves idle, the folders spare the index runs that cost. Files left empty are removed by pruneSkeleton.
+ * Never writes over a file: one the build wrote first stays as written.
+ */
+export async function skeleton(previous: string, staging: string, dirs: string[]): Promise<number> {
+  const files: string[] = [];
+  for (const d of dirs) {
+    const from = path.join(previous, d);
+    if (!existsSync(from)) continue;
+    for (const e of readdirSync(from, { recursive: true, withFileTypes: true })) {
+      if (e.isFile() && e.name === "index.html") files.push(path.join(d, path.relative(from, e.parentPath), e.name));
+    }
+  }
+  let next = 0;
+  const one = async () => {
+    while (next < files.length) {
+      const to = path.join(staging, files[next++]);
+      await mkdir(path.dirname(to), { recursive: true });
+      await writeFile(to, "", { flag: "wx" }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== "EEXIST") throw e;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, one));
+  return files.length;
+}
+
+/** Removes the files of a skeleton (see skeleton) the build left empty, and the folders that are then empty. */
+export function pruneSkeleton(staging: string, dirs: string[]): number {
+  let removed = 0;
+  const prune = (dir: string): boolean => {
+    let empty = true;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (prune(p)) rmdirSync(p);
+        else empty = false;
+      } else if (statSync(p).size === 0) {
+        unlinkSync(p);
+        removed++;
+      } else empty = false;
+    }
+    return empty;
+  };
+  for (const d of dirs) if (existsSync(path.join(staging, d)) && prune(path.join(staging, d))) rmdirSync(path.join(staging, d));
+  return removed;
+}
+
+/**
+ * Sets aside for removal the staging folders (`<target>.staging-<pid>`) of builds that were stopped: their process is
+ * gone. Returns how many.
+ */
+export function removeAbandonedStaging(target: string): number {
+  const parent = path.dirname(target);
+  if (!existsSync(parent)) return 0;
+  const prefix = `${path.basename(target)}.staging-`;
+  const abandoned = readdirSync(parent).filter((n) => {
+    const pid = n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)) ? Number(n.slice(prefix.length)) : null;
+    return pid !== null && pid !== process.pid && !running(pid);
+  });
+  const aside = abandoned.map((n) => {
+    const to = path.join(parent, `.${path.basename(target)}.old-${n}`);
+    renameSync(path.join(parent, n), to);
+    return to;
+  });
+  if (aside.length) removeInBackground(aside);
+  return aside.length;
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Removes folders from a detached process that outlives this one. */

@@ -1,5 +1,5 @@
 // Renders the site with Eleventy in parallel worker processes: paper pages in shards, index pages from the whole catalogue.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +17,29 @@ export const SHARD_SIZE = 10000;
 /** Up to this many paper pages are rendered by the index runs themselves rather than in runs of their own. */
 const RIDE_ALONG = 2000;
 
+/**
+ * Render workers started before there is anything to render: they load Eleventy and the templates' modules (about 2 s
+ * each) while the ingest runs, on the core it leaves idle, and then wait for a job (render-worker.ts).
+ */
+export class WorkerPool {
+  private readonly idle: Worker[] = [];
+
+  /** Starts `n` workers. */
+  preload(n: number): void {
+    for (let i = 0; i < n; i++) this.idle.push(startWorker());
+  }
+
+  /** A waiting worker, or a new one. */
+  take(): Worker {
+    return this.idle.shift() ?? startWorker();
+  }
+
+  /** Lets the workers nobody took exit. */
+  close(): void {
+    for (const w of this.idle.splice(0)) w.child.stdin!.end();
+  }
+}
+
 export interface RenderPlan {
   out: string;
   /** Eleventy input folder (the templates). */
@@ -30,6 +53,8 @@ export interface RenderPlan {
   cardsFile: string;
   workers?: number;
   onJobDone?: (done: number, total: number, papers: number) => void;
+  /** Workers started early (default: each run starts its own). */
+  pool?: WorkerPool;
 }
 
 export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; indexesMs: number }> {
@@ -74,7 +99,7 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; inde
           const i = next++;
           const t0 = performance.now();
           try {
-            await runWorker(jobFiles[i]);
+            await (plan.pool ?? new WorkerPool()).take().run(jobFiles[i]);
             if (jobs[i].indexes) indexesMs = Math.max(indexesMs, performance.now() - t0);
           } catch (e) {
             failure ??= e;
@@ -91,18 +116,34 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; inde
   }
 }
 
-function runWorker(jobFile: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // A larger young generation, as for the ingest (ingest-process.ts): Eleventy's runs spent a quarter of their time
-    // collecting garbage with V8's default 16 MB semi-spaces.
-    const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "scripts/render-worker.ts")], {
-      cwd: root,
-      env: { ...process.env, CATALOGUE_JOB: jobFile },
-      stdio: ["ignore", "inherit", "pipe"],
-    });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+interface Worker {
+  child: ChildProcess;
+  /** Hands the worker its job file; resolves when its Eleventy run has written its pages. */
+  run: (jobFile: string) => Promise<void>;
+}
+
+/** A render worker (render-worker.ts): it loads Eleventy, then reads the path of its job file from its standard input. */
+function startWorker(): Worker {
+  // A larger young generation, as for the ingest (ingest-process.ts): Eleventy's runs spent a quarter of their time
+  // collecting garbage with V8's default 16 MB semi-spaces.
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "scripts/render-worker.ts")], {
+    cwd: root,
+    stdio: ["pipe", "inherit", "pipe"],
+  });
+  let err = "";
+  child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+  // A worker that failed while waiting reports it when it is handed a job.
+  const exited = new Promise<void>((resolve, reject) => {
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`Eleventy run failed (exit ${code}):\n${err.trim().split("\n").slice(-15).join("\n")}`))));
   });
+  exited.catch(() => undefined);
+  child.stdin!.on("error", () => undefined);
+  return {
+    child,
+    run: (jobFile) => {
+      child.stdin!.end(`${jobFile}\n`);
+      return exited;
+    },
+  };
 }

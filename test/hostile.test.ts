@@ -291,6 +291,26 @@ describe("a failed build leaves the previous site untouched", () => {
     }
   });
 
+  test("the staging folder a stopped build left behind is removed by the next build, and a running build's is not", async () => {
+    const t = tempDumps();
+    try {
+      // A pid that no process has (above Linux's largest), and this test's own, which is running.
+      const stopped = `${t.out}.staging-99999999`;
+      const running = `${t.out}.staging-${process.ppid}`;
+      for (const d of [stopped, running]) {
+        mkdirSync(d, { recursive: true });
+        writeFileSync(path.join(d, "index.html"), "half-built");
+      }
+      assert.ok((await build({ dumps: t.dumps, out: t.out, base: "/", strict: false, log: () => {} })).ok);
+      assert.equal(existsSync(stopped), false);
+      assert.equal(readFileSync(path.join(running, "index.html"), "utf8"), "half-built");
+      for (let i = 0; i < 100 && readdirSync(t.dir).some((n) => n.includes(".old-")); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(readdirSync(t.dir).filter((n) => n.includes(".old-")), []);
+    } finally {
+      rmSync(t.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    }
+  });
+
   test("a content page with ---js, ---javascript or ---jsLegacy front matter fails the build without running its code", async () => {
     for (const lang of ["js", "javascript", "jsLegacy"]) {
       const t = tempDumps();

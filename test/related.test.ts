@@ -105,19 +105,23 @@ for (const [name, limits] of [
     assert.equal(terms!.papers, before.length);
 
     let searched = -1;
-    const carried = await relateInParallel(keyed, { known: mem.memo, last: mem.slot, limits, terms, onSearched: (s) => (searched = s) });
+    let described = -1;
+    const carried = await relateInParallel(keyed, { known: mem.memo, last: mem.slot, limits, terms, onSearched: (s) => (searched = s), onDescribed: (d) => (described = d) });
     const full = await relateInParallel(keyed, { known: mem.memo, limits, terms, onSearched: (s) => assert.equal(s, keyed.length) });
     assert.deepEqual(carried, full);
     assert.ok(searched >= keyed.length - before.length && searched < keyed.length / 2, `${searched} of ${keyed.length} searched again`);
+    // Key and shared terms are picked again only where they can change: the other papers keep the last build's.
+    assert.ok(described >= searched && described < keyed.length, `${described} of ${keyed.length} described again`);
     // Papers the added ones did not enter keep their lists: the statistics, not the catalogue, set every weight.
     const old = new Map((await relateInParallel(before, { known: mem.memo, limits, terms })).map((p) => [p.id, p.related]));
     const unchanged = full.filter((p) => old.has(p.id) && JSON.stringify(old.get(p.id)) === JSON.stringify(p.related)).length;
     assert.ok(unchanged >= before.length - searched, `${unchanged} unchanged`);
 
     // On threads, with the carried-over lists of the same build, nothing is searched again.
-    const threaded = await relateInParallel(keyed, { known: mem.memo, last: mem.slot, limits, terms, parallelFrom: 1, onSearched: (s) => (searched = s) });
+    const threaded = await relateInParallel(keyed, { known: mem.memo, last: mem.slot, limits, terms, parallelFrom: 1, onSearched: (s) => (searched = s), onDescribed: (d) => (described = d) });
     assert.deepEqual(threaded, full);
     assert.equal(searched, 0);
+    assert.equal(described, 0);
   });
 }
 

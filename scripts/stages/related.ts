@@ -16,10 +16,10 @@ import type { Paper, Related } from "../types.ts";
 import { parallelMap } from "../parallel.ts";
 import { compact } from "./compact.ts";
 import { EXACT_UP_TO, exactNeighbours, POSTING_CAP, queryNeighbours, type EntryBars, type NeighbourLists, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
-import { carryOver, stateKey, type NeighbourState } from "./related/carry-over.ts";
-import { buildCorpus, corpusStats, MODEL_VERSION, tokenize, type DocText, type TermStats, type TokenChunk, type Vocabulary } from "./related/tfidf.ts";
+import { carryOver, stateKey, type CarriedOver, type NeighbourState } from "./related/carry-over.ts";
+import { buildCorpus, corpusStats, MODEL_VERSION, tokenize, type Corpus, type DocText, type TermStats, type TokenChunk, type Vocabulary } from "./related/tfidf.ts";
 import type { Memo, Slot } from "../ingest-cache.ts";
-import { describe, KEYWORD_MAX, RELATED_COUNT, rangeInput, relateRange, TERMS_MAX, TERMS_MIN, type RangeInput, type RangeOutput } from "./related/range.ts";
+import { describe, describeDocs, KEYWORD_MAX, RELATED_COUNT, rangeInput, relateRange, TERMS_MAX, TERMS_MIN, type RangeInput, type RangeOutput } from "./related/range.ts";
 
 export { RELATED_COUNT, KEYWORD_MIN, KEYWORD_MAX, TERMS_MIN, TERMS_MAX } from "./related/range.ts";
 
@@ -104,6 +104,8 @@ export interface ParallelOptions extends Omit<RelateOptions, "exact"> {
   last?: Slot<NeighbourState>;
   /** Receives how many documents were searched: all, or those the carried-over lists left to search. */
   onSearched?: (searched: number, of: number) => void;
+  /** Receives how many documents had their key and shared terms picked: all, or those whose terms can have changed. */
+  onDescribed?: (described: number, of: number) => void;
 }
 
 /**
@@ -128,11 +130,13 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   const names = keys.every((key) => key !== null) ? order.map((i, d) => `${papers[i].id}\t${keys[d]}`) : null;
   // Hashing every term's statistics is needed only to carry lists over between builds.
   const key = names && options.last ? stateKey(stats, opts) : null;
-  const carried = key !== null ? carryOver(options.last!.get(), key, names!, corpus, input.index, opts) : null;
+  const last = key !== null ? options.last!.get() : undefined;
+  const carried = key !== null ? carryOver(last, key, names!, corpus, input.index, opts) : null;
   const ranges = (job: RangeInput) => (parallel ? parallelMap("related", split(n, RANGES), job, 2) : Promise.resolve([relateRange(job, 0, n)]));
   let outs: RangeOutput[];
   let lists: NeighbourLists, bars: EntryBars;
   let budgetHits = 0;
+  let described = n;
   if (carried) {
     ({ lists, bars } = carried);
     const found = queryNeighbours(corpus, input.index, opts, 0, carried.search.length, carried.search);
@@ -143,7 +147,11 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
       bars.doc[d] = found.bars.doc[x];
     });
     budgetHits = found.budgetHits;
-    outs = await ranges({ ...input, lists });
+    if (last?.descriptions) {
+      const out = describeCarried(corpus, vocabulary, lists, carried, last.descriptions);
+      described = out.described;
+      outs = [{ ...out, budgetHits: 0 }];
+    } else outs = await ranges({ ...input, lists });
   } else {
     outs = await ranges(input);
     lists = { docs: concat(outs.map((o) => o.neighbours), Int32Array), scores: concat(outs.map((o) => o.scores), Float64Array) };
@@ -153,8 +161,73 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   options.onStats?.({ cappedTerms: input.index.cappedTerms, budgetHits });
   options.onTerms?.(stats);
   options.onSearched?.(carried ? carried.search.length : n, n);
-  if (key !== null) options.last!.set({ key, docs: names!, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc });
+  options.onDescribed?.(described, n);
+  if (key !== null) options.last!.set({ key, docs: names!, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc, descriptions: descriptionsOf(vocabulary, outs) });
   return assemble(papers, order, vocabulary, outs);
+}
+
+/**
+ * Key and shared terms when lists were carried over: documents whose terms cannot have changed (carry-over.ts) keep
+ * the last build's, renumbered for this corpus; the others are picked again (at 100,000 papers, a few thousand
+ * instead of every document, which took about 1.3 s per thread).
+ */
+function describeCarried(c: Corpus, vocabulary: Vocabulary, lists: NeighbourLists, carried: CarriedOver, last: NonNullable<NeighbourState["descriptions"]>): Omit<RangeOutput, "budgetHits"> & { described: number } {
+  const n = c.n;
+  const keywords = new Int32Array(n * KEYWORD_MAX).fill(-1);
+  const terms = new Int32Array(n * RELATED_COUNT * TERMS_MAX).fill(-1);
+  const again = carried.describe.slice();
+  // The last build's term numbers → this corpus's (its keys are sorted: found by binary search).
+  const toNew = Int32Array.from(last.keys === "" ? [] : last.keys.split("\n"), (k) => sortedIndex(vocabulary.keys, k));
+  const copy = (from: Int32Array, to: Int32Array, width: number, p: number, d: number) => {
+    for (let j = 0; j < width; j++) {
+      const t = from[p * width + j];
+      const u = t < 0 ? -1 : toNew[t];
+      if (t >= 0 && u < 0) again[d] = 1; // a term this corpus lacks: cannot happen when only papers were added
+      to[d * width + j] = u;
+    }
+  };
+  carried.renumber.forEach((d, p) => {
+    if (again[d]) return;
+    copy(last.keywords, keywords, KEYWORD_MAX, p, d);
+    copy(last.terms, terms, RELATED_COUNT * TERMS_MAX, p, d);
+  });
+  const docs: number[] = [];
+  for (let d = 0; d < n; d++) if (again[d]) docs.push(d);
+  describeDocs(c, Int32Array.from(docs), lists, keywords, terms);
+  return { neighbours: lists.docs, scores: lists.scores, keywords, terms, described: docs.length };
+}
+
+/** Position of `key` in the sorted `keys` (code-unit order), or −1. */
+function sortedIndex(keys: string[], key: string): number {
+  let lo = 0, hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] === key) return mid;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Every document's key and shared terms, numbered by the terms they use (for the next build: describeCarried). */
+function descriptionsOf(vocabulary: Vocabulary, outs: Omit<RangeOutput, "budgetHits">[]): NonNullable<NeighbourState["descriptions"]> {
+  const keywords = concat(outs.map((o) => o.keywords), Int32Array);
+  const terms = concat(outs.map((o) => o.terms), Int32Array);
+  const number = new Map<number, number>();
+  const keys: string[] = [];
+  for (const a of [keywords, terms]) {
+    for (let i = 0; i < a.length; i++) {
+      const t = a[i];
+      if (t < 0) continue;
+      let u = number.get(t);
+      if (u === undefined) {
+        number.set(t, (u = keys.length));
+        keys.push(vocabulary.keys[t]);
+      }
+      a[i] = u;
+    }
+  }
+  return { keys: keys.join("\n"), keywords, terms };
 }
 
 function concat<T extends Int32Array | Float64Array>(parts: T[], make: new (n: number) => T): T {

@@ -24,6 +24,11 @@ export interface NeighbourState {
   /** Entry bars per document (bar documents as positions in `docs`). */
   barScore: Float64Array;
   barDoc: Int32Array;
+  /**
+   * Every document's key terms and the terms it shares with each neighbour (as range.ts describe lays them out), as
+   * numbers of the terms named in `keys` (keys joined by newlines; −1 for none).
+   */
+  descriptions?: { keys: string; keywords: Int32Array; terms: Int32Array };
 }
 
 /** Names the statistics and options lists are computed with: lists carry over only between builds of the same key. */
@@ -38,6 +43,14 @@ export interface CarriedOver {
   bars: EntryBars;
   /** Documents to search again (added ones included), ascending. */
   search: Int32Array;
+  /**
+   * Per document, 1 when its key and shared terms must be picked again: it is searched again, or it holds a term the
+   * frozen statistics do not know that an added paper holds too (such a term's paper count, display form and
+   * eligibility are counted in this corpus). Every other document's terms are those of the last build.
+   */
+  describe: Uint8Array;
+  /** This corpus's number of each document of the last build. */
+  renumber: Int32Array;
 }
 
 /**
@@ -76,7 +89,28 @@ export function carryOver(last: NeighbourState | undefined, key: string, docs: s
   if (added.length) markReached(c, index, queryBudget(index, opts), added, isOld, bars, again);
   const search: number[] = [];
   for (let d = 0; d < n; d++) if (again[d]) search.push(d);
-  return { lists, bars, search: Int32Array.from(search) };
+  const describe = again.slice();
+  const unknown = new Uint8Array(c.df.length);
+  let anyUnknown = false;
+  for (const q of added) {
+    for (let i = c.start[q]; i < c.start[q + 1]; i++) {
+      if (c.known[c.terms[i]]) continue;
+      unknown[c.terms[i]] = 1;
+      anyUnknown = true;
+    }
+  }
+  if (anyUnknown) {
+    for (let d = 0; d < n; d++) {
+      if (describe[d]) continue;
+      for (let i = c.start[d]; i < c.start[d + 1]; i++) {
+        if (unknown[c.terms[i]]) {
+          describe[d] = 1;
+          break;
+        }
+      }
+    }
+  }
+  return { lists, bars, search: Int32Array.from(search), describe, renumber };
 }
 
 /**

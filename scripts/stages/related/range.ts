@@ -45,18 +45,45 @@ export function relateRange(input: RangeInput, from: number, to: number): RangeO
 
 /** Neighbour lists of documents `from` … `to` − 1 with their keywords and the terms each pair shares. */
 export function describe(c: Corpus, from: number, to: number, lists: NeighbourLists): Omit<RangeOutput, "budgetHits" | "bars"> {
-  const picker = new Picker(c);
-  const ranked = new Ranked();
   const keywords = new Int32Array((to - from) * KEYWORD_MAX).fill(-1);
   const terms = new Int32Array((to - from) * RELATED_COUNT * TERMS_MAX).fill(-1);
-  const dense = new Float64Array(c.df.length);
-  for (let d = from; d < to; d++) {
-    const at = d - from;
+  const describer = new Describer(c);
+  for (let d = from; d < to; d++) describer.describe(d, lists, d - from, keywords, terms, d - from);
+  return { neighbours: lists.docs, scores: lists.scores, keywords, terms };
+}
+
+/**
+ * Describes the documents `docs` into every document's `keywords` and `terms` (arrays laid out as describe's, for the
+ * whole corpus), from every document's neighbour `lists`.
+ */
+export function describeDocs(c: Corpus, docs: Int32Array, lists: NeighbourLists, keywords: Int32Array, terms: Int32Array): void {
+  const describer = new Describer(c);
+  for (const d of docs) {
+    keywords.fill(-1, d * KEYWORD_MAX, (d + 1) * KEYWORD_MAX);
+    terms.fill(-1, d * RELATED_COUNT * TERMS_MAX, (d + 1) * RELATED_COUNT * TERMS_MAX);
+    describer.describe(d, lists, d, keywords, terms, d);
+  }
+}
+
+/** Keywords of a document and the terms it shares with each neighbour; its arrays are reused from document to document. */
+class Describer {
+  private readonly picker: Picker;
+  private readonly ranked = new Ranked();
+  private readonly dense: Float64Array;
+
+  constructor(private readonly c: Corpus) {
+    this.picker = new Picker(c);
+    this.dense = new Float64Array(c.df.length);
+  }
+
+  /** Document d, its neighbours at slot `listAt` of `lists`, written at slot `at` of `keywords` and `terms`. */
+  describe(d: number, lists: NeighbourLists, listAt: number, keywords: Int32Array, terms: Int32Array, at: number): void {
+    const { c, picker, ranked, dense } = this;
     keywordCandidates(c, d, ranked);
     picker.pick(ranked, 0, KEYWORD_MIN, KEYWORD_MAX, keywords, at * KEYWORD_MAX);
     for (let i = c.start[d]; i < c.start[d + 1]; i++) dense[c.terms[i]] = c.weights[i];
     for (let r = 0; r < RELATED_COUNT; r++) {
-      const b = lists.docs[at * RELATED_COUNT + r];
+      const b = lists.docs[listAt * RELATED_COUNT + r];
       if (b < 0) continue;
       sharedCandidates(c, dense, b, ranked);
       // Terms that add little next to the strongest one are dropped, but at least TERMS_MIN are kept.
@@ -64,7 +91,6 @@ export function describe(c: Corpus, from: number, to: number, lists: NeighbourLi
     }
     for (let i = c.start[d]; i < c.start[d + 1]; i++) dense[c.terms[i]] = 0;
   }
-  return { neighbours: lists.docs, scores: lists.scores, keywords, terms };
 }
 
 /** The index and a range input for the whole corpus (with `shared`, ready to send to worker threads). */
