@@ -1,5 +1,5 @@
 // `npm run bench -- --papers N`: builds N synthetic papers end to end and prints time, memory and size per stage, and what a first search costs.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -54,7 +54,19 @@ interface Run {
   counts: Record<string, number>;
 }
 
+/**
+ * Waits until the machine has written out what earlier steps left in its page cache (`sync`): a build started while
+ * gigabytes of the last one's output are still being flushed measures the disk, not the build; a reader's next build
+ * comes minutes or days later. Returns the seconds it took.
+ */
+function settle(): number {
+  const t0 = performance.now();
+  spawnSync("sync");
+  return (performance.now() - t0) / 1000;
+}
+
 async function runBuild(dumps: string, out: string): Promise<Run> {
+  console.log(`(waited ${settle().toFixed(1)} s for the machine's pending writes before this build)`);
   const timingsFile = path.join(path.dirname(out), "timings.json");
   const t0 = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/build.ts"), "--dumps", dumps, "--out", out, "--timings", timingsFile], { stdio: ["ignore", "ignore", "inherit"] });

@@ -7,7 +7,7 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild, usesChild } from "./ingest-process.ts";
-import { ingestCacheDir } from "./ingest.ts";
+import { ingestCacheDir } from "./ingest-cache.ts";
 import { moveFile, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";

@@ -14,6 +14,7 @@
 import { createHash, hash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 
 /** Known results of a pure function, by key. */
@@ -232,6 +233,11 @@ interface StoredRecords {
 }
 
 /** The cache folder of a dumps folder, under `root` (one per dumps folder, like the generated pages). */
+/** The default cache folder of a dumps folder's ingest (see IngestOptions.cache in ingest.ts). */
+export function ingestCacheDir(dumps: string): string {
+  return cacheDir(path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "node_modules/.cache/paper-catalogue/ingest"), dumps);
+}
+
 export function cacheDir(root: string, dumps: string): string {
   return path.join(root, hash("sha256", path.resolve(dumps), "hex").slice(0, 16));
 }

@@ -4,10 +4,9 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ingest, type IngestOptions } from "./ingest.ts";
-import { formatReport } from "./report.ts";
-import { catalogue, pageData } from "./stages/write.ts";
-import { card } from "./eleventy/indexes.ts";
+// The ingest's own modules are imported where it runs, not here: the build imports this file and, for a large
+// catalogue, starts the child process sooner without loading them first (about 0.7 s).
+import type { IngestOptions } from "./ingest.ts";
 import type { Paper } from "./types.ts";
 
 /** Below this many bytes of dumps, the ingest runs in the build's own process (start-up would cost more than it saves). */
@@ -82,6 +81,7 @@ const SUMMARY_READY = "summary ready";
 
 /** The ingest's summary, and what is left to do: write catalogue.json (not needed until the site is assembled) and save the cache. */
 async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<{ summary: IngestSummary; finish: () => void }> {
+  const [{ ingest }, { formatReport }, { catalogue, pageData }, { card }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts")]);
   const ingested = await ingest({ ...opts, deferSave: true }, onStage);
   const s = ingested.state;
   // A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers.

@@ -11,7 +11,7 @@ import { listsSignature, pageOutputs } from "./stages/write.ts";
 import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
 import type { NeighbourState } from "./stages/related/carry-over.ts";
-import { cacheDir, codeVersion, IngestCache, type Memo } from "./ingest-cache.ts";
+import { codeVersion, ingestCacheDir, IngestCache, type Memo } from "./ingest-cache.ts";
 import { onWorker, warmUp } from "./parallel.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -36,10 +36,7 @@ export interface IngestOptions {
   deferSave?: boolean;
 }
 
-/** The default cache folder of a dumps folder's ingest (see IngestOptions.cache). */
-export function ingestCacheDir(dumps: string): string {
-  return cacheDir(path.join(root, "node_modules/.cache/paper-catalogue/ingest"), dumps);
-}
+export { ingestCacheDir } from "./ingest-cache.ts";
 
 export interface IngestResult {
   state: State;
