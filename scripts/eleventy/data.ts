@@ -13,7 +13,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 
 /**
  * What one Eleventy run renders. The build driver (scripts/build.ts) splits a catalogue into runs and hands each
- * its job through the CATALOGUE_JOB environment variable (a JSON file); a plain `eleventy` run renders everything.
+ * its job through the CATALOGUE_JOB environment variable (a JSON file; render-worker.ts sets it from the path its
+ * standard input gives); a plain `eleventy` run renders everything.
  */
 export interface RenderJob {
   /** Output folder of this run. */
