@@ -81,7 +81,8 @@ const SUMMARY_READY = "summary ready";
 
 /** The ingest's summary, and what is left to do: write catalogue.json (not needed until the site is assembled) and save the cache. */
 async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<{ summary: IngestSummary; finish: () => void }> {
-  const [{ ingest }, { formatReport }, { catalogue, pageData }, { card }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts")]);
+  const [{ ingest }, { formatReport }, { catalogueJson, pageData }, { card }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts")]);
+  const { writeChunks } = await import("./io.ts");
   const ingested = await ingest({ ...opts, deferSave: true }, onStage);
   const s = ingested.state;
   // A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers.
@@ -102,7 +103,7 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
     catalogueFile,
   };
   const finish = () => {
-    writeFileSync(catalogueFile, JSON.stringify(catalogue(s), null, 1) + "\n");
+    writeChunks(catalogueFile, catalogueJson(s));
     ingested.saveCache();
   };
   return { summary, finish };

@@ -388,6 +388,27 @@ export function writePage(file: string, text: string): FileStamp {
   }
 }
 
+/** Writes a text given in pieces, about a megabyte per write. */
+export function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = openSync(file, "w");
+  try {
+    let pending: string[] = [];
+    let length = 0;
+    for (const c of chunks) {
+      pending.push(c);
+      length += c.length;
+      if (length >= 1 << 20) {
+        writeFileSync(fd, pending.join(""));
+        pending = [];
+        length = 0;
+      }
+    }
+    if (pending.length) writeFileSync(fd, pending.join(""));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function writeJson(file: string, data: unknown): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(data, null, 1) + "\n");
