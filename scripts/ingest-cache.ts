@@ -232,12 +232,12 @@ interface StoredRecords {
   mtimes: Float64Array;
 }
 
-/** The cache folder of a dumps folder, under `root` (one per dumps folder, like the generated pages). */
 /** The default cache folder of a dumps folder's ingest (see IngestOptions.cache in ingest.ts). */
 export function ingestCacheDir(dumps: string): string {
   return cacheDir(path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "node_modules/.cache/paper-catalogue/ingest"), dumps);
 }
 
+/** The cache folder of a dumps folder, under `root` (one per dumps folder, like the generated pages). */
 export function cacheDir(root: string, dumps: string): string {
   return path.join(root, hash("sha256", path.resolve(dumps), "hex").slice(0, 16));
 }

@@ -36,8 +36,6 @@ export interface IngestOptions {
   deferSave?: boolean;
 }
 
-export { ingestCacheDir } from "./ingest-cache.ts";
-
 export interface IngestResult {
   state: State;
   timings: Record<string, number>;
@@ -177,17 +175,17 @@ interface SnapshotInputs {
 }
 
 /** The last build's catalogue (snapshot and additions joined), when this build's dumps and registry extend its inputs. */
-function lastCatalogue(cache: IngestCache | null, last: SnapshotInputs | undefined, files: [string, string][], registry: string | null): { last?: SnapshotInputs; base?: SnapshotBase; old?: CatalogueSnapshot } {
-  if (!last || !extendsInputs(last, files, registry)) return { last };
+function lastCatalogue(cache: IngestCache | null, last: SnapshotInputs | undefined, files: [string, string][], registry: string | null): { base?: SnapshotBase; old?: CatalogueSnapshot } {
+  if (!last || !extendsInputs(last, files, registry)) return {};
   const base = cache!.slot<SnapshotBase>("catalogue").get();
-  return base?.id === last.base ? { last, base, old: joined(base.snapshot, last.additions) } : { last, base };
+  return base?.id === last.base ? { base, old: joined(base.snapshot, last.additions) } : { base };
 }
 
 /**
  * Sets what the next build extends: this build's inputs with, when it read every dump, a new snapshot; when it added
  * dumps, their addition (or, past ADDITIONS_UP_TO, a new snapshot holding them); when it added nothing, the same.
  */
-function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue>, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): void {
+function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue> & { last?: SnapshotInputs }, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): void {
   const { last, base, old } = lastBuild;
   const inputs = cache.slot<SnapshotInputs>("catalogue-inputs");
   if (!keep) return inputs.set({ ...now, base: last!.base, additions: last!.additions });

@@ -151,8 +151,10 @@ function firstInvalidUtf8Line(bytes: Buffer): number {
 /** A published slug: lowercase ASCII letters, digits and single hyphens, at most 80 characters (no `.`, `/` or `..`). */
 export const SAFE_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Reads the permalinks registry; a damaged registry stops the build (it decides every URL), naming the file and the entry. */
-/** The registry's entries, and a hash of its text (null when it does not exist) that writeRegistry's matches. */
+/**
+ * Reads the permalinks registry: its entries, and a hash of its text (null when it does not exist) that writeRegistry's
+ * matches. A damaged registry stops the build (it decides every URL), naming the file and the entry.
+ */
 export function readRegistry(file: string): { entries: RegistryEntry[]; hash: string | null } {
   if (!existsSync(file)) return { entries: [], hash: null };
   const text = readFileSync(file, "utf8");

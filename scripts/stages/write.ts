@@ -50,6 +50,9 @@ export function pageData(p: Paper, bySlugOrId: Map<string, Paper>): PaperPageDat
   };
 }
 
+/** Papers in file-name (and URL) order. */
+const bySlug = (papers: Paper[]) => [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1));
+
 /** One paper page to write: its file name, text (made on demand) and fingerprint. */
 export interface PageOutput {
   /** The paper's id. */
@@ -71,7 +74,7 @@ export interface PageOutput {
  */
 export function* pageOutputs(papers: Paper[], known?: Map<string, string>): Generator<PageOutput> {
   const byId = new Map(papers.map((p) => [p.id, p]));
-  for (const p of [...papers].sort((a, b) => (a.slug < b.slug ? -1 : 1))) {
+  for (const p of bySlug(papers)) {
     yield { id: p.id, file: `${p.slug}.md`, text: () => writeFrontMatter(p.abstract.markdown + "\n", pageData(p, byId)), fingerprint: known?.get(p.id) ?? fingerprint(p, byId) };
   }
 }
@@ -106,7 +109,7 @@ export function pages(papers: Paper[]): Map<string, string> {
 
 /** The machine-readable catalogue (site/catalogue.json), sorted by URL. */
 export function catalogue(s: State) {
-  return { papers: [...s.papers].sort((a, b) => (a.slug < b.slug ? -1 : 1)).map(catalogueEntry), rejected: catalogueRejected(s) };
+  return { papers: bySlug(s.papers).map(catalogueEntry), rejected: catalogueRejected(s) };
 }
 
 function catalogueEntry(p: Paper) {
@@ -132,7 +135,7 @@ const catalogueRejected = (s: State) => [...s.rejected].sort((a, b) => (a.file <
  */
 export function* catalogueJson(s: State): Generator<string> {
   const indent = (json: string, by: string) => json.replaceAll("\n", `\n${by}`);
-  const papers = [...s.papers].sort((a, b) => (a.slug < b.slug ? -1 : 1));
+  const papers = bySlug(s.papers);
   if (!papers.length) yield '{\n "papers": [],\n';
   else {
     yield '{\n "papers": [\n';
