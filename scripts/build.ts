@@ -7,8 +7,8 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild, usesChild } from "./ingest-process.ts";
-import { ingestCacheDir } from "./ingest-cache.ts";
-import { moveFile, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
+import { extendingReads, ingestCacheDir } from "./ingest-cache.ts";
+import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { renderSite, WorkerPool } from "./render.ts";
@@ -164,6 +164,8 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   // idle for seconds: meanwhile Eleventy's two index runs load, and the staging folder gets an empty file wherever the
   // last output has an index page (io.ts skeleton), for those runs to write over.
   const large = usesChild(opts.dumps, opts.ingestChildAbove);
+  // What a rebuild reads of its caches, in the order it reads it, on its way from disk while the processes start.
+  if (large) prefetch([path.join(state, "permalinks.json"), ...extendingReads(ingestCacheDir(opts.dumps)), path.join(state, "term-stats.json"), renderCacheFile(out)]);
   const pool = new WorkerPool();
   let prepared: Promise<unknown> = Promise.resolve();
   let started = false;

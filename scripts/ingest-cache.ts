@@ -173,6 +173,12 @@ export class IngestCache {
     };
   }
 
+  /** The path of a plain file kept in the cache under `name`, named after its version like a table (its reader checks it). */
+  file(name: string): string {
+    if (!(name in this.versions)) throw new Error(`ingest cache: no version for file "${name}"`);
+    return path.join(this.dir, `${name}-${this.versions[name]}`);
+  }
+
   /** Page records of the last ingest into `papersDir` (see io.ts syncPages). */
   pageRecords(papersDir: string): Map<string, PageRecord> {
     const data = readChecked(path.join(this.dir, "pages.bin")) as StoredRecords | undefined;
@@ -233,6 +239,21 @@ interface StoredRecords {
 }
 
 /** The default cache folder of a dumps folder's ingest (see IngestOptions.cache in ingest.ts). */
+/**
+ * The cache files of `dir` that a build extending its snapshot reads, in the order it reads them (see io.ts prefetch):
+ * the snapshot's inputs and the snapshot, then the related stage's tokens and lists, the page records, and the last
+ * catalogue.json (stages/write.ts spliceCatalogueJson). The
+ * clean-text and topic tables are left out: such a build only adds to them.
+ */
+export function extendingReads(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const names = readdirSync(dir);
+  const files = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => path.join(dir, n));
+  const segments = (prefix: string) => files(prefix).flatMap((d) => (statSync(d).isDirectory() ? readdirSync(d).sort().map((n) => path.join(d, n)) : []));
+  const snapshot = files("catalogue-").filter((f) => !/^catalogue-(inputs|json)-/.test(path.basename(f)));
+  return [...files("catalogue-inputs-"), ...snapshot, ...segments("tokens-"), ...files("neighbours-"), path.join(dir, "pages.bin"), ...segments("pages-"), ...files("catalogue-json-")];
+}
+
 export function ingestCacheDir(dumps: string): string {
   return cacheDir(path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "node_modules/.cache/paper-catalogue/ingest"), dumps);
 }

@@ -46,6 +46,12 @@ export interface IngestResult {
   saveCache: () => void;
   /** Pages whose fingerprint was the last build's, not computed again (see stages/write.ts listsSignature). */
   fingerprintsReused: number;
+  /**
+   * Where this build keeps its catalogue.json for the next one, and the last build's when this build's carried papers
+   * have the entries it holds (see stages/write.ts spliceCatalogueJson); `record` notes the hash of the text written
+   * (saved with the cache). Null without a cache.
+   */
+  catalogueJson: { file: string; last: { hash: string; carried: Set<string> } | null; record: (hash: string) => void } | null;
 }
 
 /** What each cache table's results depend on, besides its keys: the ingest's code, the libraries, the taxonomy. */
@@ -53,7 +59,7 @@ function versions(taxonomy: string): Record<string, string> {
   const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
   const version = codeVersion(code);
   const withTaxonomy = codeVersion([...code, taxonomy]);
-  return { text: version, tokens: version, neighbours: version, pages: version, topics: withTaxonomy, catalogue: withTaxonomy, "catalogue-inputs": withTaxonomy };
+  return { text: version, tokens: version, neighbours: version, pages: version, topics: withTaxonomy, catalogue: withTaxonomy, "catalogue-inputs": withTaxonomy, "catalogue-json": withTaxonomy };
 }
 
 export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): Promise<IngestResult> {
@@ -136,14 +142,18 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const { records, ...written } = await syncPages(opts.papersDir, outputs(), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
   const registryWritten = writeRegistry(registryFile, state.registry);
   if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
+  let catalogueJson: IngestResult["catalogueJson"] = null;
   if (cache) {
     const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
-    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages });
+    const kept = keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages, catalogueJson: null });
+    // Carried papers' entries in catalogue.json are as the last build wrote them when its overrides are the same.
+    const reuse = carriedPapers && last?.catalogueJson && last.overrides === overridesHash ? { hash: last.catalogueJson, carried: carriedPapers } : null;
+    catalogueJson = { file: cache.file("catalogue-json"), last: reuse, record: (hash) => cache.slot<SnapshotInputs>("catalogue-inputs").set({ ...kept, catalogueJson: hash }) };
   }
   const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
   if (!opts.deferSave) saveCache();
   timings.write = performance.now() - t1;
-  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined, fingerprintsReused: reusable.size };
+  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined, fingerprintsReused: reusable.size, catalogueJson };
 }
 
 /**
@@ -172,6 +182,8 @@ interface SnapshotInputs {
   /** Hash of the overrides file that build applied, and its pages' fingerprints with the signatures of their lists. */
   overrides: string | null;
   pages: { ids: string; signatures: string; fingerprints: string };
+  /** Hash of the catalogue.json text that build wrote and kept in the cache (IngestResult.catalogueJson), if it did. */
+  catalogueJson: string | null;
 }
 
 /** The last build's catalogue (snapshot and additions joined), when this build's dumps and registry extend its inputs. */
@@ -185,19 +197,20 @@ function lastCatalogue(cache: IngestCache | null, last: SnapshotInputs | undefin
  * Sets what the next build extends: this build's inputs with, when it read every dump, a new snapshot; when it added
  * dumps, their addition (or, past ADDITIONS_UP_TO, a new snapshot holding them); when it added nothing, the same.
  */
-function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue> & { last?: SnapshotInputs }, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): void {
+function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue> & { last?: SnapshotInputs }, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): SnapshotInputs {
   const { last, base, old } = lastBuild;
   const inputs = cache.slot<SnapshotInputs>("catalogue-inputs");
-  if (!keep) return inputs.set({ ...now, base: last!.base, additions: last!.additions });
+  const set = (value: SnapshotInputs) => (inputs.set(value), value);
+  if (!keep) return set({ ...now, base: last!.base, additions: last!.additions });
   const added = last && "addition" in keep ? [...last.additions, keep.addition] : [];
   if (base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
-    return inputs.set({ ...now, base: base.id, additions: added });
+    return set({ ...now, base: base.id, additions: added });
   }
   // Written before the inputs that name it: a build stopped between the two finds them not matching, and reads every dump.
   const snapshot = "snapshot" in keep ? keep.snapshot : joined(old!, [keep.addition]);
   const id = hash("sha256", JSON.stringify([now.files, now.registry]), "base64url");
   cache.slot<SnapshotBase>("catalogue").set({ id, snapshot });
-  inputs.set({ ...now, base: id, additions: [] });
+  return set({ ...now, base: id, additions: [] });
 }
 
 /** Fingerprints of the last build's pages that still hold: carried papers whose lists have the same signature. */

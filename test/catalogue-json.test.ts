@@ -1,13 +1,14 @@
-// catalogue.json is written a paper at a time: the file must be exactly the whole catalogue's JSON.
+// catalogue.json is written a paper at a time, or made from the last build's: the file must be exactly the whole catalogue's JSON.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../scripts/build.ts";
 import { ingest } from "../scripts/ingest.ts";
 import { writeChunks } from "../scripts/io.ts";
-import { catalogue, catalogueJson } from "../scripts/stages/write.ts";
+import { writeCatalogueJson } from "../scripts/ingest-process.ts";
+import { catalogue, catalogueJson, spliceCatalogueJson } from "../scripts/stages/write.ts";
 
 test("catalogue.json written a paper at a time is the whole catalogue's JSON, with rejected entries, without, and empty", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "catalogue-json-"));
@@ -23,6 +24,63 @@ test("catalogue.json written a paper at a time is the whole catalogue's JSON, wi
         assert.equal(readFileSync(file, "utf8"), JSON.stringify(catalogue(s), null, 1) + "\n");
       }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("catalogue.json made from the last build's copies its carried papers' entries and is still the whole catalogue's JSON", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "catalogue-splice-"));
+  try {
+    const { state } = await ingest({ dumps: path.join(root, "content/dumps"), papersDir: path.join(dir, "papers"), state: dir, taxonomy: path.join(root, "content/taxonomy.yaml"), cache: null });
+    const whole = (s: typeof state) => JSON.stringify(catalogue(s), null, 1) + "\n";
+    const text = (chunks: (string | Buffer)[]) => Buffer.concat(chunks.map((c) => (typeof c === "string" ? Buffer.from(c) : c))).toString("utf8");
+    // The last build lacked every seventh paper (the first and the last among them) and the rejected entries.
+    const isNew = (i: number) => i % 7 === 0 || i === state.papers.length - 1;
+    const old = { ...state, papers: state.papers.filter((_, i) => !isNew(i)), rejected: [] };
+    const last = Buffer.from(whole(old));
+    const carried = new Set(old.papers.map((p) => p.id));
+    const now = { ...state, rejected: [{ file: "zz_é.txt", line: 3, reason: "no title" }] };
+    const spliced = spliceCatalogueJson(now, last, carried);
+    assert.ok(spliced);
+    assert.equal(text(spliced), whole(now));
+    const copied = spliced.filter((c) => Buffer.isBuffer(c));
+    assert.ok(copied.length < old.papers.length / 4, "old entries are copied in runs between new ones");
+    assert.ok(copied.reduce((n, c) => n + c.length, 0) > last.length * 0.7, "old entries are copied, not made again");
+    // Nothing new: the same text.
+    assert.equal(text(spliceCatalogueJson(old, last, carried)!), last.toString("utf8"));
+    // The last text must hold exactly the carried papers.
+    const one = old.papers[5].id;
+    assert.equal(spliceCatalogueJson(state, last, new Set([...carried].filter((id) => id !== one))), null, "an entry no carried paper has");
+    assert.equal(spliceCatalogueJson(state, last, new Set([...carried, state.papers[0].id])), null, "a carried paper without an entry");
+    assert.equal(spliceCatalogueJson(state, Buffer.from(whole({ ...old, papers: [] })), new Set()), null, "no entries at all");
+    assert.equal(spliceCatalogueJson(state, last.subarray(0, last.length / 2), carried), null, "cut short");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a rebuild after a dump of new papers makes catalogue.json from the last one, the same text as made whole", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "catalogue-rebuild-"));
+  try {
+    const dumps = path.join(dir, "dumps");
+    cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
+    const opts = { dumps, papersDir: path.join(dir, "papers"), state: dir, taxonomy: path.join(root, "content/taxonomy.yaml"), cache: path.join(dir, "cache"), deferSave: true };
+    const file = path.join(dir, "catalogue.json");
+    const first = await ingest(opts);
+    assert.equal(await writeCatalogueJson(first, file), "written");
+    first.saveCache();
+    writeFileSync(path.join(dumps, "zz_new.txt"), ["Get trending papers in your email inbox!", "SubscribeSplicing Catalogues of Papers", "We copy the unchanged entries of a catalogue and make only the new ones.", ""].join("\n"));
+    const second = await ingest(opts);
+    assert.equal(await writeCatalogueJson(second, file), "spliced");
+    second.saveCache();
+    assert.equal(readFileSync(file, "utf8"), JSON.stringify(catalogue(second.state), null, 1) + "\n");
+    assert.equal(second.state.papers.length, first.state.papers.length + 1);
+    // Another overrides file may change any paper's entry: made whole.
+    writeFileSync(path.join(dir, "overrides.yaml"), `${second.state.papers[0].slug}:\n  title: Another Title\n`);
+    const third = await ingest(opts);
+    assert.equal(await writeCatalogueJson(third, file), "written");
+    assert.equal(JSON.parse(readFileSync(file, "utf8")).papers.find((p: { id: string }) => p.id === second.state.papers[0].slug).title, "Another Title");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

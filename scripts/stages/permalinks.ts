@@ -40,7 +40,11 @@ export interface SlugInput {
 export function assignSlugs(papers: SlugInput[], registry: RegistryEntry[]): { slugs: Map<string, string>; registry: RegistryEntry[] } {
   const taken = new Set(registry.map((r) => r.slug));
   const byKey = new Map<string, RegistryEntry[]>();
-  for (const r of registry) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  for (const r of registry) {
+    const same = byKey.get(r.key);
+    if (same) same.push(r);
+    else byKey.set(r.key, [r]);
+  }
   const slugs = new Map<string, string>();
   const claimed = new Set<string>();
   const fresh: SlugInput[] = [];
@@ -52,7 +56,7 @@ export function assignSlugs(papers: SlugInput[], registry: RegistryEntry[]): { s
       claimed.add(known.slug);
     } else fresh.push(p);
   }
-  const grown = [...registry];
+  const added: RegistryEntry[] = [];
   for (const p of fresh) {
     const base = baseSlug(p.title) || `paper-${p.id.slice(0, 8)}`;
     let slug = base;
@@ -60,8 +64,27 @@ export function assignSlugs(papers: SlugInput[], registry: RegistryEntry[]): { s
     for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, MAX_SLUG - String(n).length - 1).replace(/-+$/, "")}-${n}`;
     taken.add(slug);
     slugs.set(p.id, slug);
-    grown.push({ slug, key: p.key, fingerprint: p.fingerprint.slice(0, FINGERPRINT_CHARS) });
+    added.push({ slug, key: p.key, fingerprint: p.fingerprint.slice(0, FINGERPRINT_CHARS) });
   }
-  grown.sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  return { slugs, registry: grown };
+  return { slugs, registry: mergeBySlug(registry, added) };
+}
+
+const bySlug = (a: RegistryEntry, b: RegistryEntry) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+
+/**
+ * The entries of both lists in slug order. A registry the ingest wrote is already in that order: the new entries are
+ * merged in rather than all 100,000 sorted again (a rebuild adds a few hundred).
+ */
+function mergeBySlug(registry: RegistryEntry[], added: RegistryEntry[]): RegistryEntry[] {
+  const sorted = registry.every((r, i) => i === 0 || bySlug(registry[i - 1], r) < 0);
+  if (!sorted) return [...registry, ...added].sort(bySlug);
+  added.sort(bySlug);
+  const out: RegistryEntry[] = [];
+  let j = 0;
+  for (const r of registry) {
+    while (j < added.length && bySlug(added[j], r) < 0) out.push(added[j++]);
+    out.push(r);
+  }
+  while (j < added.length) out.push(added[j++]);
+  return out;
 }
