@@ -12,7 +12,7 @@ import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, sw
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { renderSite, WorkerPool } from "./render.ts";
-import { dropCache, pageSlug, paperHtml, readCache, reuseUnchanged, templateVersion, writeCache, type RenderCache } from "./render-cache.ts";
+import { dropCache, lastRender, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -180,14 +180,19 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     }
   };
   try {
-    const ingested = await ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove);
+    const ingesting = ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove);
+    ingesting.catch(() => undefined); // awaited below, unless reading the render cache fails first
+    // Meanwhile (a large ingest runs in its own process): what the render cache compares the ingest's pages with.
+    const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content });
+    const last = lastRender(renderCacheFile(out), version, out);
+    const ingested = await ingesting;
     Object.assign(run.timings, ingested.timings);
     run.counts.relatedSearched = ingested.searched;
     run.timings.ingest = performance.now() - t0;
     run.marks.ingest = [m0, Date.now()];
     try {
       await prepared;
-      return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile, pool, prepared: started });
+      return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile, pool, prepared: started, version, last });
     } finally {
       // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
       await ingested.finished.catch(() => undefined);
@@ -201,8 +206,8 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   }
 }
 
-async function renderIngested(opts: BuildOptions, base: string, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; content: string; taxonomyFile: string; pool: WorkerPool; prepared: boolean }) {
-  const { papersDir, content, taxonomyFile, pool, prepared } = where;
+async function renderIngested(opts: BuildOptions, base: string, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; content: string; taxonomyFile: string; pool: WorkerPool; prepared: boolean; version: string; last: LastRender }) {
+  const { papersDir, content, taxonomyFile, pool, prepared, version, last } = where;
   const report = ingested.report;
   opts.log(report);
   if (opts.strict && (ingested.warnings || ingested.rejected)) {
@@ -217,12 +222,9 @@ async function renderIngested(opts: BuildOptions, base: string, out: string, sta
     const t1 = performance.now();
     const m1 = Date.now();
     const cacheFile = renderCacheFile(out);
-    const cache: RenderCache = {
-      version: templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }),
-      pages: Object.fromEntries(ingested.pageHashes),
-    };
-    const previous = readCache(cacheFile);
-    const plan = reuseUnchanged(previous, cache, out);
+    const cache: RenderCache = { version, pages: Object.fromEntries(ingested.pageHashes) };
+    const previous = last.previous;
+    const plan = reuseUnchanged(last, cache);
     run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.kept.size ? `, ${plan.kept.size} unchanged` : ""}, and the index pages`);
     const rendered = await renderSite({
       out: staging,

@@ -43,16 +43,30 @@ export function writeCache(file: string, cache: RenderCache): void {
   writeIfChanged(file, JSON.stringify(cache) + "\n");
 }
 
+/** The last build's render cache and the page folders its output holds: read while the ingest runs (see build.ts). */
+export interface LastRender {
+  previous: RenderCache | null;
+  /** The previous output's page folders, listed once (a check per page cost about 1 s at 100,000 pages); null when it has none. */
+  present: Set<string> | null;
+}
+
+/** What reuseUnchanged compares with: the cache of the last build into `prevOut`, when its templates are `version`. */
+export function lastRender(cacheFile: string, version: string, prevOut: string): LastRender {
+  const previous = readCache(cacheFile);
+  const papers = path.join(prevOut, "papers");
+  if (!previous || previous.version !== version || !existsSync(papers)) return { previous, present: null };
+  return { previous, present: new Set(readdirSync(papers)) };
+}
+
 /**
  * Plans a build against the previous output: pages whose text and templates are unchanged stay where they are in the
  * previous output (build.ts moves them into the new one, io.ts transplantPages); the rest must be rendered.
  */
-export function reuseUnchanged(previous: RenderCache | null, current: RenderCache, prevOut: string): { render: string[]; kept: Set<string> } {
+export function reuseUnchanged(last: LastRender, current: RenderCache): { render: string[]; kept: Set<string> } {
   const all = Object.keys(current.pages);
   const kept = new Set<string>();
-  if (!previous || previous.version !== current.version || !existsSync(path.join(prevOut, "papers"))) return { render: all, kept };
-  // The previous output's page folders, listed once: a check per page cost about 1 s at 100,000 pages.
-  const present = new Set(readdirSync(path.join(prevOut, "papers")));
+  const { previous, present } = last;
+  if (!previous || previous.version !== current.version || !present) return { render: all, kept };
   const render: string[] = [];
   for (const file of all) {
     if (previous.pages[file] === current.pages[file] && present.has(pageSlug(file))) kept.add(file);
