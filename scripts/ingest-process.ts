@@ -41,8 +41,8 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
   }
   const summaryFile = path.join(tmp, "ingest.json");
   const self = fileURLToPath(import.meta.url);
-  // The child hands over its summary, then writes catalogue.json and its cache (about 4 s at 100,000 papers) while
-  // Eleventy starts.
+  // The child hands over its summary, then writes catalogue.json, the registry and its cache (a few seconds at 100,000
+  // papers) while Eleventy starts.
   let summarised!: () => void;
   const summaryReady = new Promise<void>((resolve) => (summarised = resolve));
   const exited = new Promise<void>((resolve, reject) => {
@@ -82,7 +82,7 @@ export function usesChild(dumps: string, childAbove = CHILD_ABOVE_BYTES): boolea
 /** The line the child prints once its summary is written. */
 const SUMMARY_READY = "summary ready";
 
-/** The ingest's summary, and what is left to do: write catalogue.json (not needed until the site is assembled) and save the cache. */
+/** The ingest's summary, and what is left to do: write catalogue.json, the registry and the cache (none needed until the site is assembled). */
 async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<{ summary: IngestSummary; finish: () => Promise<void> }> {
   const [{ ingest }, { formatReport }, { pageData }, { card }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts")]);
   const ingested = await ingest({ ...opts, deferSave: true }, onStage);
@@ -106,7 +106,7 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
   };
   const finish = async () => {
     await writeCatalogueJson(ingested, catalogueFile);
-    ingested.saveCache();
+    ingested.keepState();
   };
   return { summary, finish };
 }
@@ -130,8 +130,10 @@ export async function writeCatalogueJson(ingested: IngestResult, file: string): 
 
 /** Page files by where their papers first appear: dump file name, then line (a paper's sources are in that order). */
 function arrivalOrder(papers: Paper[]): string[] {
-  const keyed = papers.map((p) => ({ file: `${p.slug}.md`, at: p.sources[0] }));
-  keyed.sort((a, b) => (a.at.file !== b.at.file ? (a.at.file < b.at.file ? -1 : 1) : a.at.line - b.at.line || (a.file < b.file ? -1 : 1)));
+  // Dump files ranked once: compared by name in every comparison, the sort took about 0.3 s at 100,000 papers.
+  const rank = new Map([...new Set(papers.map((p) => p.sources[0].file))].sort().map((f, i) => [f, i]));
+  const keyed = papers.map((p) => ({ file: `${p.slug}.md`, dump: rank.get(p.sources[0].file)!, line: p.sources[0].line }));
+  keyed.sort((a, b) => a.dump - b.dump || a.line - b.line || (a.file < b.file ? -1 : 1));
   return keyed.map((k) => k.file);
 }
 

@@ -32,7 +32,7 @@ export interface IngestOptions {
    * node_modules/.cache/paper-catalogue/ingest/. null: no cache (same output, every result computed).
    */
   cache?: string | null;
-  /** Leave saving the cache to the caller (IngestResult.saveCache), once it has handed the results on. */
+  /** Leave writing the registry, the term statistics and the cache to the caller (IngestResult.keepState), once it has handed the results on. */
   deferSave?: boolean;
 }
 
@@ -42,14 +42,14 @@ export interface IngestResult {
   written: { written: number; unchanged: number; removed: number };
   /** File name → content hash of every paper page, in order. */
   pageHashes: Map<string, string>;
-  /** Saves the cache, when IngestOptions.deferSave left it to the caller (otherwise does nothing). */
-  saveCache: () => void;
+  /** Writes the registry and term statistics and saves the cache, when IngestOptions.deferSave left it to the caller (otherwise does nothing). */
+  keepState: () => void;
   /** Pages whose fingerprint was the last build's, not computed again (see stages/write.ts listsSignature). */
   fingerprintsReused: number;
   /**
    * Where this build keeps its catalogue.json for the next one, and the last build's when this build's carried papers
    * have the entries it holds (see stages/write.ts spliceCatalogueJson); `record` notes the hash of the text written
-   * (saved with the cache). Null without a cache.
+   * (saved with the cache by keepState). Null without a cache.
    */
   catalogueJson: { file: string; last: { hash: string; carried: Set<string> } | null; record: (hash: string) => void } | null;
 }
@@ -140,20 +140,22 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   };
   const writer = large ? (batch: [string, string][]) => onWorker("writePages", batch) : undefined;
   const { records, ...written } = await syncPages(opts.papersDir, outputs(), cache?.pageRecords(opts.papersDir), cache?.table<string>("pages"), writer, listing);
-  const registryWritten = writeRegistry(registryFile, state.registry);
-  if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
-  let catalogueJson: IngestResult["catalogueJson"] = null;
-  if (cache) {
+  // What the next build starts from: written once the results are handed on (IngestOptions.deferSave), as the build
+  // needs none of it before it assembles the site.
+  let catalogueJsonHash: string | null = null;
+  const reuse = carriedPapers && last?.catalogueJson && last.overrides === overridesHash ? { hash: last.catalogueJson, carried: carriedPapers } : null;
+  const catalogueJson: IngestResult["catalogueJson"] = cache && { file: cache.file("catalogue-json"), last: reuse, record: (hash) => void (catalogueJsonHash = hash) };
+  const keepState = () => {
+    const registryWritten = writeRegistry(registryFile, state.registry);
+    if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
+    if (!cache) return;
     const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
-    const kept = keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages, catalogueJson: null });
-    // Carried papers' entries in catalogue.json are as the last build wrote them when its overrides are the same.
-    const reuse = carriedPapers && last?.catalogueJson && last.overrides === overridesHash ? { hash: last.catalogueJson, carried: carriedPapers } : null;
-    catalogueJson = { file: cache.file("catalogue-json"), last: reuse, record: (hash) => cache.slot<SnapshotInputs>("catalogue-inputs").set({ ...kept, catalogueJson: hash }) };
-  }
-  const saveCache = () => cache?.save(opts.dumps, opts.papersDir, records);
-  if (!opts.deferSave) saveCache();
+    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages, catalogueJson: catalogueJsonHash });
+    cache.save(opts.dumps, opts.papersDir, records);
+  };
+  if (!opts.deferSave) keepState();
   timings.write = performance.now() - t1;
-  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), saveCache: opts.deferSave ? saveCache : () => undefined, fingerprintsReused: reusable.size, catalogueJson };
+  return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), keepState: opts.deferSave ? keepState : () => undefined, fingerprintsReused: reusable.size, catalogueJson };
 }
 
 /**
@@ -197,20 +199,19 @@ function lastCatalogue(cache: IngestCache | null, last: SnapshotInputs | undefin
  * Sets what the next build extends: this build's inputs with, when it read every dump, a new snapshot; when it added
  * dumps, their addition (or, past ADDITIONS_UP_TO, a new snapshot holding them); when it added nothing, the same.
  */
-function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue> & { last?: SnapshotInputs }, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): SnapshotInputs {
+function keepCatalogue(cache: IngestCache, lastBuild: ReturnType<typeof lastCatalogue> & { last?: SnapshotInputs }, keep: { snapshot: CatalogueSnapshot } | { addition: CatalogueSnapshot } | null, now: Omit<SnapshotInputs, "base" | "additions">): void {
   const { last, base, old } = lastBuild;
   const inputs = cache.slot<SnapshotInputs>("catalogue-inputs");
-  const set = (value: SnapshotInputs) => (inputs.set(value), value);
-  if (!keep) return set({ ...now, base: last!.base, additions: last!.additions });
+  if (!keep) return inputs.set({ ...now, base: last!.base, additions: last!.additions });
   const added = last && "addition" in keep ? [...last.additions, keep.addition] : [];
   if (base && "addition" in keep && added.reduce((n, a) => n + a.papers.length, 0) <= base.snapshot.papers.length * ADDITIONS_UP_TO) {
-    return set({ ...now, base: base.id, additions: added });
+    return inputs.set({ ...now, base: base.id, additions: added });
   }
   // Written before the inputs that name it: a build stopped between the two finds them not matching, and reads every dump.
   const snapshot = "snapshot" in keep ? keep.snapshot : joined(old!, [keep.addition]);
   const id = hash("sha256", JSON.stringify([now.files, now.registry]), "base64url");
   cache.slot<SnapshotBase>("catalogue").set({ id, snapshot });
-  return set({ ...now, base: id, additions: [] });
+  inputs.set({ ...now, base: id, additions: [] });
 }
 
 /** Fingerprints of the last build's pages that still hold: carried papers whose lists have the same signature. */

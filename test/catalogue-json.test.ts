@@ -69,11 +69,11 @@ test("a rebuild after a dump of new papers makes catalogue.json from the last on
     const file = path.join(dir, "catalogue.json");
     const first = await ingest(opts);
     assert.equal(await writeCatalogueJson(first, file), "written");
-    first.saveCache();
+    first.keepState();
     writeFileSync(path.join(dumps, "zz_new.txt"), ["Get trending papers in your email inbox!", "SubscribeSplicing Catalogues of Papers", "We copy the unchanged entries of a catalogue and make only the new ones.", ""].join("\n"));
     const second = await ingest(opts);
     assert.equal(await writeCatalogueJson(second, file), "spliced");
-    second.saveCache();
+    second.keepState();
     assert.equal(readFileSync(file, "utf8"), JSON.stringify(catalogue(second.state), null, 1) + "\n");
     assert.equal(second.state.papers.length, first.state.papers.length + 1);
     // Another overrides file may change any paper's entry: made whole.
