@@ -182,8 +182,11 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   try {
     const ingesting = ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove);
     ingesting.catch(() => undefined); // awaited below, unless reading the render cache fails first
-    // Meanwhile (a large ingest runs in its own process): what the render cache compares the ingest's pages with.
-    const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content });
+    // Meanwhile (a large ingest runs in its own process): what the render cache compares the ingest's pages with. The
+    // ingest's own files under content/ (the bundled dumps, the registry and term statistics it writes) are not
+    // templates: they reach the pages through the pages' hashes.
+    const inputs = ["dumps", "permalinks.json", "term-stats.json"].map((f) => path.join(content, f));
+    const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }, inputs);
     const last = lastRender(renderCacheFile(out), version, out);
     const ingested = await ingesting;
     Object.assign(run.timings, ingested.timings);

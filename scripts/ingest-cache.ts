@@ -238,12 +238,11 @@ interface StoredRecords {
   mtimes: Float64Array;
 }
 
-/** The default cache folder of a dumps folder's ingest (see IngestOptions.cache in ingest.ts). */
 /**
  * The cache files of `dir` that a build extending its snapshot reads, in the order it reads them (see io.ts prefetch):
  * the snapshot's inputs and the snapshot, then the related stage's tokens and lists, the page records, and the last
- * catalogue.json (stages/write.ts spliceCatalogueJson). The
- * clean-text and topic tables are left out: such a build only adds to them.
+ * catalogue.json (stages/write.ts spliceCatalogueJson). The clean-text and topic tables are left out: such a build
+ * only adds to them.
  */
 export function extendingReads(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -254,6 +253,7 @@ export function extendingReads(dir: string): string[] {
   return [...files("catalogue-inputs-"), ...snapshot, ...segments("tokens-"), ...files("neighbours-"), path.join(dir, "pages.bin"), ...segments("pages-"), ...files("catalogue-json-")];
 }
 
+/** The default cache folder of a dumps folder's ingest (see IngestOptions.cache in ingest.ts). */
 export function ingestCacheDir(dumps: string): string {
   return cacheDir(path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."), "node_modules/.cache/paper-catalogue/ingest"), dumps);
 }

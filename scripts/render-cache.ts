@@ -13,16 +13,17 @@ export interface RenderCache {
   search?: Record<string, [string, string]>;
 }
 
-/** Hash of the files under the given folders and files (sorted, by content) plus settings. */
-export function templateVersion(paths: string[], settings: unknown): string {
+/** Hash of the files under the given folders and files (sorted, by content; less those under `skip`) plus settings. */
+export function templateVersion(paths: string[], settings: unknown, skip: string[] = []): string {
   const h = createHash("sha256").update(JSON.stringify(settings));
   const files: string[] = [];
+  const skipped = (f: string) => skip.some((s) => f === s || f.startsWith(s + path.sep));
   for (const p of paths) {
     if (!existsSync(p)) continue;
     if (path.extname(p)) files.push(p);
     else for (const e of readdirSync(p, { withFileTypes: true, recursive: true })) if (e.isFile() && !e.name.endsWith(".md")) files.push(path.join(e.parentPath, e.name));
   }
-  for (const f of files.sort()) h.update(f).update(readFileSync(f));
+  for (const f of files.filter((f) => !skipped(f)).sort()) h.update(f).update(readFileSync(f));
   return h.digest("hex").slice(0, 20);
 }
 

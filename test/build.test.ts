@@ -1,12 +1,13 @@
 // End to end on the bundled dumps: every entry accounted for, every page family present, the search index built.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { build, root } from "../scripts/build.ts";
 import { readDumps } from "../scripts/io.ts";
 import { parseDump } from "../scripts/stages/parse.ts";
+import { templateVersion } from "../scripts/render-cache.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
 
 interface Catalogue {
@@ -103,4 +104,33 @@ test("the report counts entries per dump, merged duplicates, pages and rejection
   assert.match(report, /Entries: 505; duplicates merged: 65; papers: 440/);
   assert.match(report, /Rejected entries: 0/);
   assert.match(report, /000_1275fc8230ab7f90\.txt: 28 entries/);
+});
+
+test("building the bundled dumps again renders no paper page again", async () => {
+  const again = await build({ dumps, out, base: "/", strict: false, log: () => {} });
+  assert.ok(again.ok);
+  assert.equal(again.counts.pagesRendered, 0);
+  assert.equal(again.counts.pagesReused, 440);
+});
+
+test("the templates' version leaves out the files it is told to skip, and no template", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "template-version-"));
+  try {
+    mkdirSync(path.join(dir, "dumps"));
+    const write = (f: string, text: string) => writeFileSync(path.join(dir, f), text);
+    write("page.11ty.ts", "export const render = () => '';");
+    write("dumps/a.txt", "Subscribe");
+    write("permalinks.json", "{}");
+    const skip = [path.join(dir, "dumps"), path.join(dir, "permalinks.json")];
+    const v = templateVersion([dir], { base: "/" }, skip);
+    write("dumps/a.txt", "Subscribe again");
+    write("dumps/b.txt", "Another dump");
+    write("permalinks.json", '{"papers": []}');
+    assert.equal(templateVersion([dir], { base: "/" }, skip), v);
+    assert.notEqual(templateVersion([dir], { base: "/x/" }, skip), v);
+    write("page.11ty.ts", "export const render = () => 'x';");
+    assert.notEqual(templateVersion([dir], { base: "/" }, skip), v);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
