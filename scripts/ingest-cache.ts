@@ -16,6 +16,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
+import { removeStoppedTemporaries } from "./io.ts";
 
 /** Known results of a pure function, by key. */
 export interface Memo<V> {
@@ -192,7 +193,8 @@ export class IngestCache {
 
   /**
    * Saves what the tables learnt and the page records, noting the dumps folder the cache belongs to. Removes tables of
-   * other code versions, and the caches of dumps folders that no longer exist (temporary ones of tests and benchmarks).
+   * other code versions, temporary files that stopped builds left, and the caches of dumps folders that no longer exist
+   * (temporary ones of tests and benchmarks).
    */
   save(dumps: string, papersDir: string, records: Map<string, PageRecord>): void {
     mkdirSync(this.dir, { recursive: true });
@@ -208,6 +210,7 @@ export class IngestCache {
       mtimes: Float64Array.from(list, ([, r]) => r.mtimeMs),
     };
     writeChecked(path.join(this.dir, "pages.bin"), stored);
+    removeStoppedTemporaries(this.dir);
     for (const name of readdirSync(this.dir)) {
       const m = /^(.+)-([0-9a-f]{16})$/.exec(name);
       if (m && this.versions[m[1]] !== undefined && this.versions[m[1]] !== m[2]) rmSync(path.join(this.dir, name), { recursive: true, force: true });

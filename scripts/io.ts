@@ -584,6 +584,23 @@ export function removeAbandonedStaging(target: string): number {
   return aside.length;
 }
 
+/**
+ * Removes the temporary files (`<name>.tmp-<pid>`) that stopped processes left in `dir` and its folders: the cache
+ * writes each file through one, up to 165 MB for catalogue.json, and a build stopped mid-write left it for good.
+ * Returns how many it removed.
+ */
+export function removeStoppedTemporaries(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let removed = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const m = /\.tmp-(\d+)$/.exec(e.name);
+    if (!e.isFile() || !m || Number(m[1]) === process.pid || running(Number(m[1]))) continue;
+    rmSync(path.join(e.parentPath, e.name), { force: true });
+    removed++;
+  }
+  return removed;
+}
+
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);

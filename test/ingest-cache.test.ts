@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -306,6 +307,24 @@ test("a page's fingerprint changes whenever its text does", async () => {
       if (changed.fingerprint !== null) assert.notEqual(changed.fingerprint, original.fingerprint, `${what}: the page changed, its fingerprint did not`);
     }
     assert.ok(seen > 40, `only ${seen} changes reached the page`);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test("temporary files a stopped build left in the cache are removed, those of a running one kept", async () => {
+  const w = workspace();
+  try {
+    await w.run("first");
+    // A process that has exited: its pid names nothing that runs (pids are not reused this quickly).
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    const table = path.join(w.cache, readdirSync(w.cache).find((n) => n.startsWith("tokens-"))!);
+    const stopped = [path.join(w.cache, `catalogue-json-0123456789abcdef.tmp-${gone}`), path.join(table, `000.seg.tmp-${gone}`)];
+    const mine = path.join(w.cache, `catalogue-json-0123456789abcdef.tmp-${process.pid}`);
+    for (const f of [...stopped, mine]) writeFileSync(f, "half written");
+    await w.run("second");
+    for (const f of stopped) assert.ok(!existsSync(f), `${path.basename(f)} was kept`);
+    assert.ok(existsSync(mine), "a running process's temporary file was removed");
   } finally {
     w.cleanup();
   }
