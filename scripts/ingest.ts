@@ -133,7 +133,10 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // A carried paper whose overrides and lists are as in the last build has its fingerprint (stages/write.ts).
   const overridesHash = fileHash(overridesFile);
   const signatures = new Map(state.papers.map((p) => [p.id, listsSignature(p)]));
-  const reusable = carriedPapers && last?.pages && last.overrides === overridesHash ? reusableFingerprints(last.pages, carriedPapers, signatures) : new Map<string, string>();
+  // Papers taken from the last build's snapshot, when that build applied the same overrides: their pages' facts and
+  // catalogue.json entries are that build's (what the fingerprints and the kept catalogue.json below rely on).
+  const asLast = last && last.overrides === overridesHash ? carriedPapers : null;
+  const reusable = asLast && last?.pages ? reusableFingerprints(last.pages, asLast, signatures) : new Map<string, string>();
   const fingerprints: [id: string, fingerprint: string][] = [];
   const outputs = function* () {
     for (const page of pageOutputs(state.papers, reusable)) {
@@ -146,7 +149,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // What the next build starts from: written once the results are handed on (IngestOptions.deferSave), as the build
   // needs none of it before it assembles the site.
   let catalogueJsonHash: string | null = null;
-  const reuse = carriedPapers && last?.catalogueJson && last.overrides === overridesHash ? { hash: last.catalogueJson, carried: carriedPapers } : null;
+  const reuse = asLast && last?.catalogueJson ? { hash: last.catalogueJson, carried: asLast } : null;
   const catalogueJson: IngestResult["catalogueJson"] = cache && { file: cache.file("catalogue-json"), last: reuse, record: (hash) => void (catalogueJsonHash = hash) };
   const keepState = () => {
     const registryWritten = writeRegistry(registryFile, state.registry);

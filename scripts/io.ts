@@ -423,11 +423,11 @@ export function writeChunks(file: string, chunks: Iterable<string | Buffer>): st
   return sha.digest("base64url");
 }
 
-/** The bytes of `file` when their SHA-256 (as writeChunks gives it) is `hash`, else null. */
-export function readIfHash(file: string, hash: string): Buffer | null {
+/** The bytes of `file` when their SHA-256 (as writeChunks gives it) is `expected`, else null. */
+export function readIfHash(file: string, expected: string): Buffer | null {
   if (!existsSync(file)) return null;
   const bytes = readFileSync(file);
-  return createHash("sha256").update(bytes).digest("base64url") === hash ? bytes : null;
+  return hash("sha256", bytes, "base64url") === expected ? bytes : null;
 }
 
 /**

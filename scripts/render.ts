@@ -99,7 +99,7 @@ export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; inde
           const i = next++;
           const t0 = performance.now();
           try {
-            await (plan.pool ?? new WorkerPool()).take().run(jobFiles[i]);
+            await (plan.pool?.take() ?? startWorker()).run(jobFiles[i]);
             if (jobs[i].indexes) indexesMs = Math.max(indexesMs, performance.now() - t0);
           } catch (e) {
             failure ??= e;
