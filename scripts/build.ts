@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs"
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ingestForBuild, usesChild } from "./ingest-process.ts";
+import { ingestForBuild, usesChild, type CardsReady } from "./ingest-process.ts";
 import { extendingReads, ingestCacheDir } from "./ingest-cache.ts";
 import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
-import { renderSite, WorkerPool } from "./render.ts";
+import { SiteRender, WorkerPool, type IndexInput } from "./render.ts";
 import { dropCache, lastRender, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 
@@ -167,8 +167,12 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   // What a rebuild reads of its caches, in the order it reads it, on its way from disk while the processes start.
   if (large) prefetch([path.join(state, "permalinks.json"), ...extendingReads(ingestCacheDir(opts.dumps)), path.join(state, "term-stats.json"), renderCacheFile(out)]);
   const pool = new WorkerPool();
+  const render = new SiteRender({ out: staging, content, papersDir, taxonomyFile, workers: opts.workers, pool, onJobDone: (done, total, papers) => run.progress.count(done, total, papers) });
+  const settings = (papers: number): IndexInput["build"] => ({ base, url: opts.url ?? null, searchBundles: searchBundles(papers, opts.searchShard) });
   let prepared: Promise<unknown> = Promise.resolve();
   let started = false;
+  // When the Eleventy runs began: with the index pages, while the ingest still runs, or after it.
+  let eleventyFrom: { t: number; m: number } | null = null;
   const onStage = (name: string, ms: number) => {
     run.progress.step(`${name} ${(ms / 1000).toFixed(1)} s`);
     if (large && !started) {
@@ -179,8 +183,16 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
       prepared.catch(() => undefined);
     }
   };
+  // An ingest that extends the last build's catalogue has seconds of mostly single-threaded work left once the cards are
+  // written (the new papers' related lists, the pages): the index pages, which need only the cards, render meanwhile.
+  const onCards = (cards: CardsReady) => {
+    if (!large || !cards.extended || opts.strict || (opts.workers ?? os.availableParallelism()) < 2) return;
+    eleventyFrom = { t: performance.now(), m: Date.now() };
+    run.progress.step("eleventy: index pages rendering beside the rest of the ingest");
+    render.startIndexes({ cardsFile: cards.file, build: settings(cards.papers) }, 1, prepared);
+  };
   try {
-    const ingesting = ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove);
+    const ingesting = ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove, onCards);
     ingesting.catch(() => undefined); // awaited below, unless reading the render cache fails first
     // Meanwhile (a large ingest runs in its own process): what the render cache compares the ingest's pages with. The
     // ingest's own files under content/ (the bundled dumps, the registry and term statistics it writes) are not
@@ -195,22 +207,24 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     run.marks.ingest = [m0, Date.now()];
     try {
       await prepared;
-      return await renderIngested(opts, base, out, staging, run, ingested, { papersDir, content, taxonomyFile, pool, prepared: started, version, last });
+      return await renderIngested(opts, out, staging, run, ingested, { papersDir, render, settings, prepared: started, version, last, eleventyFrom });
     } finally {
       // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
       await ingested.finished.catch(() => undefined);
     }
   } catch (e) {
     await prepared.catch(() => undefined);
+    await render.abandon();
     rmSync(staging, { recursive: true, force: true });
     throw e;
   } finally {
     pool.close();
+    render.close();
   }
 }
 
-async function renderIngested(opts: BuildOptions, base: string, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; content: string; taxonomyFile: string; pool: WorkerPool; prepared: boolean; version: string; last: LastRender }) {
-  const { papersDir, content, taxonomyFile, pool, prepared, version, last } = where;
+async function renderIngested(opts: BuildOptions, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; render: SiteRender; settings: (papers: number) => IndexInput["build"]; prepared: boolean; version: string; last: LastRender; eleventyFrom: { t: number; m: number } | null }) {
+  const { papersDir, render, settings, prepared, version, last } = where;
   const report = ingested.report;
   opts.log(report);
   if (opts.strict && (ingested.warnings || ingested.rejected)) {
@@ -222,25 +236,13 @@ async function renderIngested(opts: BuildOptions, base: string, out: string, sta
   if (!prepared) rmSync(staging, { recursive: true, force: true });
   mkdirSync(path.dirname(out), { recursive: true });
   try {
-    const t1 = performance.now();
-    const m1 = Date.now();
+    const { t: t1, m: m1 } = where.eleventyFrom ?? { t: performance.now(), m: Date.now() };
     const cacheFile = renderCacheFile(out);
     const cache: RenderCache = { version, pages: Object.fromEntries(ingested.pageHashes) };
     const previous = last.previous;
     const plan = reuseUnchanged(last, cache);
     run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.kept.size ? `, ${plan.kept.size} unchanged` : ""}, and the index pages`);
-    const rendered = await renderSite({
-      out: staging,
-      content,
-      papersDir,
-      taxonomyFile,
-      build: { base, url: opts.url ?? null, searchBundles: searchBundles(ingested.papers, opts.searchShard) },
-      files: plan.render,
-      cardsFile: ingested.cardsFile,
-      workers: opts.workers,
-      onJobDone: (done, total, papers) => run.progress.count(done, total, papers),
-      pool,
-    });
+    const rendered = await render.finish(plan.render, { cardsFile: ingested.cardsFile, build: settings(ingested.papers) });
     run.counts.indexPagesGone = pruneSkeleton(staging, INDEX_DIRS);
     run.timings.eleventy = performance.now() - t1;
     run.timings.eleventyIndexes = rendered.indexesMs;
@@ -253,6 +255,7 @@ async function renderIngested(opts: BuildOptions, base: string, out: string, sta
     moveFile(ingested.catalogueFile, path.join(staging, "catalogue.json"));
     return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render };
   } catch (e) {
+    await render.abandon();
     rmSync(staging, { recursive: true, force: true });
     throw e;
   }

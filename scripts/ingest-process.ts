@@ -29,13 +29,22 @@ export interface IngestSummary {
   catalogueFile: string;
 }
 
+/** Every paper's card, written as soon as the catalogue stages are done: the index pages need nothing later stages make. */
+export interface CardsReady {
+  /** The cards file (JSON; IngestSummary.cardsFile). */
+  file: string;
+  papers: number;
+  /** Whether the catalogue extends the last build's: what is left of the ingest is then light (see ingest.ts). */
+  extended: boolean;
+}
+
 /**
  * Ingests the dumps; writes the cards and catalogue.json into `tmp`. `onStage` hears each stage's name and time as it
- * ends (also from the child process, through its standard output).
+ * ends, `onCards` when the cards are written (also from the child process, through its standard output).
  */
-export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, childAbove = CHILD_ABOVE_BYTES): Promise<IngestSummary & { finished: Promise<void> }> {
+export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, childAbove = CHILD_ABOVE_BYTES, onCards: (cards: CardsReady) => void = () => undefined): Promise<IngestSummary & { finished: Promise<void> }> {
   if (!usesChild(opts.dumps, childAbove)) {
-    const { summary, finish } = await ingestAndSummarise(opts, tmp, onStage);
+    const { summary, finish } = await ingestAndSummarise(opts, tmp, onStage, onCards);
     await finish();
     return { ...summary, finished: Promise.resolve() };
   }
@@ -61,6 +70,8 @@ export async function ingestForBuild(opts: IngestOptions, tmp: string, onStage: 
       for (const l of lines) {
         const m = /^stage (\S+) ([\d.]+)$/.exec(l);
         if (m) onStage(m[1], Number(m[2]));
+        const c = /^cards (\d+) (true|false) (.+)$/.exec(l);
+        if (c) onCards({ papers: Number(c[1]), extended: c[2] === "true", file: c[3] });
         if (l === SUMMARY_READY) summarised();
       }
     });
@@ -83,15 +94,17 @@ export function usesChild(dumps: string, childAbove = CHILD_ABOVE_BYTES): boolea
 const SUMMARY_READY = "summary ready";
 
 /** The ingest's summary, and what is left to do: write catalogue.json, the registry and the cache (none needed until the site is assembled). */
-async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void): Promise<{ summary: IngestSummary; finish: () => Promise<void> }> {
-  const [{ ingest }, { formatReport }, { pageData }, { card }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts")]);
-  const ingested = await ingest({ ...opts, deferSave: true }, onStage);
-  const s = ingested.state;
+async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, onCards: (cards: CardsReady) => void): Promise<{ summary: IngestSummary; finish: () => Promise<void> }> {
+  const [{ ingest }, { formatReport }, { pageData }, { indexCards }, { overridden }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts"), import("./pipeline.ts")]);
   // A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers.
   const noRelated = new Map<string, Paper>();
   const cardsFile = path.join(tmp, "cards.json");
   const catalogueFile = path.join(tmp, "catalogue.json");
-  writeFileSync(cardsFile, JSON.stringify(s.papers.map((p) => card(pageData(p, noRelated)))));
+  const ingested = await ingest({ ...opts, deferSave: true }, onStage, (catalogue, extended) => {
+    writeFileSync(cardsFile, JSON.stringify(indexCards(overridden(catalogue).map((p) => pageData(p, noRelated)))));
+    onCards({ file: cardsFile, papers: catalogue.papers.length, extended });
+  });
+  const s = ingested.state;
   const summary: IngestSummary = {
     report: formatReport(s, ingested.written),
     warnings: s.warnings.length,
@@ -146,7 +159,12 @@ function dumpBytes(dir: string): number {
 // Child process: argv = options (JSON), temporary folder, summary file.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [opts, tmp, summaryFile] = process.argv.slice(2);
-  const { summary, finish } = await ingestAndSummarise(JSON.parse(opts) as IngestOptions, tmp, (name, ms) => console.log(`stage ${name} ${ms.toFixed(1)}`));
+  const { summary, finish } = await ingestAndSummarise(
+    JSON.parse(opts) as IngestOptions,
+    tmp,
+    (name, ms) => console.log(`stage ${name} ${ms.toFixed(1)}`),
+    (c) => console.log(`cards ${c.papers} ${c.extended} ${c.file}`),
+  );
   writeFileSync(summaryFile, JSON.stringify(summary));
   console.log(SUMMARY_READY);
   await finish();

@@ -62,7 +62,11 @@ function versions(taxonomy: string): Record<string, string> {
   return { text: version, tokens: version, neighbours: version, pages: version, topics: withTaxonomy, catalogue: withTaxonomy, "catalogue-inputs": withTaxonomy, "catalogue-json": withTaxonomy };
 }
 
-export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void): Promise<IngestResult> {
+/**
+ * `onStage` hears each stage's name and time; `onCatalogue`, the catalogue once the catalogue stages are done (before
+ * those over the whole catalogue), and whether it extends the last build's (the rest of such an ingest is light).
+ */
+export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void, onCatalogue?: (s: State, extended: boolean) => void): Promise<IngestResult> {
   const timings: Record<string, number> = {};
   const stageDone = (name: string, ms: number) => {
     timings[name] = ms;
@@ -127,6 +131,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     catalogue = await runPipeline(s0, stageDone, known, catalogueStages);
     keep = { snapshot: snapshotOf(catalogue, all.warnings, catalogue.warnings.slice(s0.warnings.length)) };
   }
+  onCatalogue?.(catalogue, carriedPapers !== null);
   const state = await runPipeline(catalogue, stageDone, known, catalogueWideStages);
 
   const t1 = performance.now();

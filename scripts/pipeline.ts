@@ -161,6 +161,15 @@ function overridesStage(s: State): State {
   return { ...s, papers, warnings: [...s.warnings, ...warnings] };
 }
 
+/**
+ * The papers as the index pages show them, from a state after the catalogue stages: the overrides stage applied. The
+ * related stage, between the two, neither reads nor writes what overrides change, so these are the finished catalogue's
+ * papers but for their keywords and related lists (which no index page shows).
+ */
+export function overridden(s: State): Paper[] {
+  return overridesStage(s).papers;
+}
+
 /** The stages that make the catalogue's papers from the dumps, in order (a later build can extend their result) … */
 export const catalogueStages: [name: string, stage: Stage][] = [
   ["parse", parseStage],

@@ -31,6 +31,7 @@ export class Progress {
       this.bar.start(total, 0, { papers: 0, rate: 0 });
     }
     const seconds = (Date.now() - this.started) / 1000;
+    this.bar.setTotal(total); // runs can be added while others run (render.ts SiteRender)
     this.bar.update(done, { papers: this.papers, rate: Math.round(this.papers / Math.max(seconds, 0.001)) });
   }
 

@@ -14,7 +14,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
  */
 export const SHARD_SIZE = 10000;
 
-/** Up to this many paper pages are rendered by the index runs themselves rather than in runs of their own. */
+/**
+ * Up to this many paper pages are rendered in no shard of their own: by the index runs themselves, or, when those
+ * started early, in one run beside them.
+ */
 const RIDE_ALONG = 2000;
 
 /**
@@ -46,73 +49,150 @@ export interface RenderPlan {
   content: string;
   papersDir: string;
   taxonomyFile: string;
-  build: RenderJob["build"];
-  /** Paper page files to render (a subset on incremental builds). */
-  files: string[];
-  /** JSON file of every paper's card, for the index pages. */
-  cardsFile: string;
   workers?: number;
+  /** Hears each run's end: runs ended, runs so far (the paper pages' runs are added when finish names them), its paper pages. */
   onJobDone?: (done: number, total: number, papers: number) => void;
   /** Workers started early (default: each run starts its own). */
   pool?: WorkerPool;
 }
 
-export async function renderSite(plan: RenderPlan): Promise<{ jobs: number; indexesMs: number }> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-render-"));
-  try {
-    const cardsFile = plan.cardsFile;
-    const base = { out: plan.out, content: plan.content, papersDir: plan.papersDir, taxonomyFile: plan.taxonomyFile, build: plan.build };
-    // Index pages in two runs (topic pages; the others), started first: they are the longest runs.
-    const jobs: RenderJob[] = [
-      { ...base, part: "indexes", indexes: "topics", cardsFile },
-      { ...base, part: "indexes", indexes: "others", cardsFile },
-    ];
-    const workers = Math.max(1, plan.workers ?? os.availableParallelism());
-    if (plan.files.length <= RIDE_ALONG) {
-      // A few pages (a rebuild after a new dump) ride along with the index runs, half each: a run of their own would
-      // start Eleventy once more (about 2 s) and wait for a free core.
-      const half = Math.ceil(plan.files.length / 2);
-      [plan.files.slice(0, half), plan.files.slice(half)].forEach((files, i) => {
-        if (files.length) jobs[i] = { ...jobs[i], part: "all", files };
-      });
+/** What the index pages are made from: every paper's card (a JSON file) and the build's settings. */
+export interface IndexInput {
+  cardsFile: string;
+  build: RenderJob["build"];
+}
+
+/**
+ * The Eleventy runs of one build: the index pages in two runs (topic pages; the others) from every paper's card, the
+ * paper pages in shards. The index runs can start before the paper pages to render are known (startIndexes).
+ */
+export class SiteRender {
+  private readonly tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-render-"));
+  private readonly workers: number;
+  private jobs = 0;
+  private done = 0;
+  /** The first failure of any run: after it no new run starts. */
+  private failure: { error: unknown } | null = null;
+  private indexes: Promise<number> | null = null;
+
+  constructor(private readonly plan: RenderPlan) {
+    this.workers = Math.max(1, plan.workers ?? os.availableParallelism());
+  }
+
+  /**
+   * Starts the two index runs, each on a worker of its own, once `after` resolves (the output folder is ready);
+   * `paperRuns` more workers start loading, to wait for the paper pages.
+   */
+  startIndexes(input: IndexInput, paperRuns: number, after: Promise<unknown>): void {
+    this.indexes = this.lanes(this.indexJobs(input), [after, after]);
+    this.indexes.catch(() => undefined); // reported by finish
+    this.plan.pool?.preload(paperRuns);
+  }
+
+  /** Starts no new run and resolves once the runs under way have ended (the build failed before finish). */
+  async abandon(): Promise<void> {
+    this.failure ??= { error: new Error("rendering abandoned") };
+    await this.indexes?.catch(() => undefined);
+  }
+
+  /**
+   * Renders the paper pages `files` and, unless startIndexes did, the index pages; resolves once every run has ended
+   * (with the longer index run's milliseconds), rejects with the first failure once no run writes any more.
+   */
+  async finish(files: string[], input: IndexInput): Promise<{ runs: number; indexesMs: number }> {
+    const base = this.base(input.build);
+    let indexesMs: number;
+    if (this.indexes) {
+      // The index runs are under way: the paper pages take one more worker at once (a rebuild's few hundred pages), and
+      // as many as the build uses once the index runs have ended.
+      const shards = files.length <= RIDE_ALONG ? [files] : this.shards(files);
+      const papers = this.lanes(
+        shards.filter((f) => f.length).map((f) => ({ ...base, part: "papers" as const, files: f })),
+        Array.from({ length: this.workers }, (_, i) => (i === 0 ? Promise.resolve() : this.indexes!.catch(() => undefined))),
+      );
+      const [ms] = await Promise.allSettled([this.indexes, papers]);
+      indexesMs = ms.status === "fulfilled" ? ms.value : 0;
     } else {
-      // Equal shards, at least one per worker.
-      const shards = Math.max(Math.ceil(plan.files.length / SHARD_SIZE), workers);
-      const size = Math.ceil(plan.files.length / shards);
-      for (let i = 0; i < plan.files.length; i += size) jobs.push({ ...base, part: "papers", files: plan.files.slice(i, i + size) });
+      const jobs = this.indexJobs(input);
+      if (files.length <= RIDE_ALONG) {
+        // A few pages ride along with the index runs, half each: a run of their own would start Eleventy once more
+        // (about 2 s) and wait for a free core.
+        const half = Math.ceil(files.length / 2);
+        [files.slice(0, half), files.slice(half)].forEach((f, i) => {
+          if (f.length) jobs[i] = { ...jobs[i], part: "all", files: f };
+        });
+      } else for (const f of this.shards(files)) jobs.push({ ...base, part: "papers", files: f });
+      indexesMs = await this.lanes(jobs, Array.from({ length: Math.min(this.workers, jobs.length) }, () => Promise.resolve()));
     }
-    const jobFiles = jobs.map((job, i) => {
-      const f = path.join(tmp, `job-${i}.json`);
+    if (this.failure) throw this.failure.error;
+    return { runs: this.jobs, indexesMs };
+  }
+
+  /** Removes the job files (once no run reads them). */
+  close(): void {
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  private base(build: RenderJob["build"]) {
+    const { out, content, papersDir, taxonomyFile } = this.plan;
+    return { out, content, papersDir, taxonomyFile, build };
+  }
+
+  private indexJobs(input: IndexInput): RenderJob[] {
+    const base = this.base(input.build);
+    return [
+      { ...base, part: "indexes", indexes: "topics", cardsFile: input.cardsFile },
+      { ...base, part: "indexes", indexes: "others", cardsFile: input.cardsFile },
+    ];
+  }
+
+  /** Equal shards of at most SHARD_SIZE pages, at least one per worker. */
+  private shards(files: string[]): string[][] {
+    const count = Math.max(Math.ceil(files.length / SHARD_SIZE), this.workers);
+    const size = Math.ceil(files.length / count);
+    const out: string[][] = [];
+    for (let i = 0; i < files.length; i += size) out.push(files.slice(i, i + size));
+    return out;
+  }
+
+  /**
+   * Runs `jobs` in order on one lane per gate, each lane starting when its gate opens; resolves when every lane has
+   * ended, with the longest index run's milliseconds. After a failure (kept for finish) no lane starts a new run.
+   */
+  private async lanes(jobs: RenderJob[], gates: Promise<unknown>[]): Promise<number> {
+    const first = this.jobs;
+    this.jobs += jobs.length;
+    const files = jobs.map((job, i) => {
+      const f = path.join(this.tmp, `job-${first + i}.json`);
       writeFileSync(f, JSON.stringify(job));
       return f;
     });
     let next = 0;
-    let done = 0;
-    let failure: unknown = null;
     let indexesMs = 0;
-    const running = Math.min(workers, jobs.length);
-    // After a failure no new run starts, and the caller hears of it only once every running worker has stopped
-    // writing into the output folder.
-    await Promise.allSettled(
-      Array.from({ length: running }, async () => {
-        while (next < jobs.length && failure === null) {
+    await Promise.all(
+      gates.map(async (gate) => {
+        try {
+          await gate;
+        } catch (e) {
+          this.failure ??= { error: e };
+          return;
+        }
+        while (next < jobs.length && this.failure === null) {
           const i = next++;
           const t0 = performance.now();
           try {
-            await (plan.pool?.take() ?? startWorker()).run(jobFiles[i]);
+            await (this.plan.pool?.take() ?? startWorker()).run(files[i]);
             if (jobs[i].indexes) indexesMs = Math.max(indexesMs, performance.now() - t0);
           } catch (e) {
-            failure ??= e;
+            this.failure ??= { error: e };
             return;
           }
-          plan.onJobDone?.(++done, jobs.length, jobs[i].files?.length ?? 0);
+          this.plan.onJobDone?.(++this.done, this.jobs, jobs[i].files?.length ?? 0);
         }
       }),
     );
-    if (failure !== null) throw failure;
-    return { jobs: jobs.length, indexesMs };
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (this.failure) throw this.failure.error;
+    return indexesMs;
   }
 }
 
@@ -135,7 +215,7 @@ function startWorker(): Worker {
   // A worker that failed while waiting reports it when it is handed a job.
   const exited = new Promise<void>((resolve, reject) => {
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`Eleventy run failed (exit ${code}):\n${err.trim().split("\n").slice(-15).join("\n")}`))));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`Eleventy run failed (exit ${code}):\n${err.trim().split("\n").slice(-80).join("\n")}`))));
   });
   exited.catch(() => undefined);
   child.stdin!.on("error", () => undefined);

@@ -8,6 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { build, locations, root } from "../scripts/build.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
+import { readDumps } from "../scripts/io.ts";
+import { parseDump } from "../scripts/stages/parse.ts";
+import { pageDump, synthPapers } from "../scripts/bench/synth.ts";
 
 /** Relative path → sha256 of every file under `dir`. */
 function tree(dir: string, rel = "", out = new Map<string, string>()): Map<string, string> {
@@ -159,6 +162,33 @@ test("rebuilds whose index runs write over files made during the ingest equal bu
     assert.equal(larger.counts.indexPagesGone, 0);
     await sameAsScratch("after it came back");
     assert.ok(!readdirSync(dirs[0]).some((n) => n.includes("staging")), "no staging folder left");
+  } finally {
+    for (const d of dirs) {
+      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
+      rmSync(d, { recursive: true, force: true });
+    }
+  }
+});
+
+test("a rebuild after a new dump, its index pages rendered while the ingest still ran, equals a build from scratch", async () => {
+  const dirs = [mkdtempSync(path.join(os.tmpdir(), "early-")), mkdtempSync(path.join(os.tmpdir(), "early-scratch-"))];
+  try {
+    const [inc, scratch] = dirs.map((d) => ({ dumps: path.join(d, "dumps"), out: path.join(d, "site") }));
+    cpSync(path.join(root, "content/dumps"), inc.dumps, { recursive: true });
+    const child = { base: "/", strict: false, log: () => {}, ingestChildAbove: 0 };
+    const first = await build({ ...child, dumps: inc.dumps, out: inc.out });
+    assert.ok(first.ok);
+    assert.ok(first.marks.eleventy[0] >= first.marks.ingest[1], "a first build renders after its ingest");
+    // New papers in a dump whose name sorts last: the ingest extends the last build's catalogue.
+    const entries = readDumps(path.join(root, "content/dumps")).dumps.flatMap((d) => parseDump(d.file, d.text).entries);
+    writeFileSync(path.join(inc.dumps, "zz_new.txt"), pageDump(synthPapers(entries, 40, 7)));
+    const rebuilt = await build({ ...child, dumps: inc.dumps, out: inc.out });
+    assert.ok(rebuilt.ok);
+    assert.ok(rebuilt.marks.eleventy[0] < rebuilt.marks.ingest[1], "the index runs began before the ingest ended");
+    cpSync(inc.dumps, scratch.dumps, { recursive: true });
+    writeFileSync(path.join(dirs[1], "term-stats.json"), readFileSync(path.join(dirs[0], "term-stats.json")));
+    assert.ok((await build({ ...child, dumps: scratch.dumps, out: scratch.out })).ok);
+    assert.deepEqual(diff(tree(inc.out), tree(scratch.out)).filter((f) => !unstable.test(f)), []);
   } finally {
     for (const d of dirs) {
       removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));

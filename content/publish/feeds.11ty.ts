@@ -1,7 +1,7 @@
 // Feeds: /feed.xml and /feed.json (the newest papers of the whole catalogue), /topics/<topic>/feed.xml and feed.json.
 // Rendered by scripts/eleventy/publish.ts from the index data; entries are the newest dated papers, newest first.
-import { atomFeed, FEED_SIZE, jsonFeed, newest, SITE_NAME, type BuildSettings, type Feed } from "../../scripts/eleventy/publish.ts";
-import type { CatalogueIndex, PaperCard } from "../../scripts/eleventy/indexes.ts";
+import { atomFeed, jsonFeed, newest, newestByTopic, SITE_NAME, type BuildSettings, type Feed } from "../../scripts/eleventy/publish.ts";
+import type { CatalogueIndex } from "../../scripts/eleventy/indexes.ts";
 import type { Taxonomy } from "../../scripts/stages/classify.ts";
 
 interface FeedPage {
@@ -14,24 +14,6 @@ interface Data {
   build: BuildSettings;
   taxonomy: Taxonomy;
   item: FeedPage;
-}
-
-/**
- * Each topic's newest dated papers (what `newest` keeps of the topic's papers), in one pass over the catalogue: a
- * filter of every paper per topic costs seconds at 100,000 papers, as Eleventy hands the data over through proxies.
- */
-function newestByTopic(papers: PaperCard[]): Map<string, PaperCard[]> {
-  const lists = new Map<string, PaperCard[]>();
-  for (const p of papers) {
-    // Papers are sorted newest first, undated last.
-    if (p.published === null) break;
-    for (const t of p.topics) {
-      let list = lists.get(t);
-      if (list === undefined) lists.set(t, (list = []));
-      if (list.length < FEED_SIZE && list[list.length - 1] !== p) list.push(p);
-    }
-  }
-  return lists;
 }
 
 function feeds(catalogue: CatalogueIndex): FeedPage[] {

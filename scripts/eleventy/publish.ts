@@ -13,6 +13,8 @@ import { html, trusted, type SafeHtml } from "./html.ts";
 import { publishes, readJob } from "./data.ts";
 import type { Chunk, PaperCard } from "./indexes.ts";
 
+export { FEED_SIZE, newest, newestByTopic } from "./indexes.ts";
+
 export interface BuildSettings {
   base: string;
   url: string | null;
@@ -21,8 +23,6 @@ export interface BuildSettings {
 }
 
 export const SITE_NAME = "Paper Catalogue";
-/** Newest dated papers per feed. */
-export const FEED_SIZE = 30;
 /** URLs per sitemap file (the protocol allows 50,000). */
 export const SITEMAP_SIZE = 40000;
 /** `updated` of a feed with no dated paper at all: a fixed date, never the build time. */
@@ -167,8 +167,8 @@ export interface FeedEntry extends PaperCard {
 
 const details = new Map<string, PaperPageData>();
 
-/** Reads the front matter of the papers' pages (index runs hold only cards), once per page per run. */
-export function withDetails(papers: (PaperCard & { description?: string })[]): FeedEntry[] {
+/** Feed entries with their abstracts: from the cards (indexes.ts indexCards), else from the papers' pages, read once per run. */
+export function withDetails(papers: PaperCard[]): FeedEntry[] {
   const job = readJob();
   const slug = (p: PaperCard) => p.url.replace(/^\/papers\//, "").replace(/\/$/, "");
   const missing = papers.filter((p) => p.description === undefined && !details.has(p.url)).map((p) => `${slug(p)}.md`);
@@ -188,10 +188,6 @@ export interface Feed {
   fallbackDate: string | null;
 }
 
-/** The newest dated papers of a list sorted newest first. */
-export function newest(papers: PaperCard[]): PaperCard[] {
-  return papers.filter((p) => p.published !== null).slice(0, FEED_SIZE);
-}
 
 function updatedOf(f: Feed): string {
   return f.papers[0]?.published ?? f.fallbackDate ?? EPOCH;
