@@ -189,7 +189,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     if (!large || !cards.extended || opts.strict || (opts.workers ?? os.availableParallelism()) < 2) return;
     eleventyFrom = { t: performance.now(), m: Date.now() };
     run.progress.step("eleventy: index pages rendering beside the rest of the ingest");
-    render.startIndexes({ cardsFile: cards.file, build: settings(cards.papers) }, 1, prepared);
+    render.startIndexes({ cardsFile: cards.file, build: settings(cards.papers) }, prepared);
   };
   try {
     const ingesting = ingestForBuild({ dumps: opts.dumps, papersDir, state, taxonomy: taxonomyFile }, tmp, onStage, opts.ingestChildAbove, onCards);

@@ -39,7 +39,7 @@ export class WorkerPool {
 
   /** Lets the workers nobody took exit. */
   close(): void {
-    for (const w of this.idle.splice(0)) w.child.stdin!.end();
+    for (const w of this.idle.splice(0)) w.end();
   }
 }
 
@@ -62,9 +62,20 @@ export interface IndexInput {
   build: RenderJob["build"];
 }
 
+/** Where a lane's workers come from and go (see SiteRender.lanes). */
+interface LaneWorkers {
+  /** A worker for the lane's next job; null: one from the pool. */
+  acquire: () => Promise<Worker | null>;
+  /** Whether the lane keeps its worker for its next job (else it is released after each). */
+  keep: boolean;
+  /** Takes a worker the lane is done with (null: the lane had none). */
+  release: (w: Worker | null) => void;
+}
+
 /**
  * The Eleventy runs of one build: the index pages in two runs (topic pages; the others) from every paper's card, the
- * paper pages in shards. The index runs can start before the paper pages to render are known (startIndexes).
+ * paper pages in shards. The index runs can start before the paper pages to render are known (startIndexes); their
+ * workers then render a rebuild's few paper pages, Eleventy and the templates already loaded.
  */
 export class SiteRender {
   private readonly tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-render-"));
@@ -74,25 +85,27 @@ export class SiteRender {
   /** The first failure of any run: after it no new run starts. */
   private failure: { error: unknown } | null = null;
   private indexes: Promise<number> | null = null;
+  /** Workers of the early index runs, handed over to the paper pages (null: a run that never had one), and lanes waiting for one. */
+  private readonly spare: (Worker | null)[] = [];
+  private readonly waiting: ((w: Worker | null) => void)[] = [];
+  /** Each job on a worker of its own, which exits after it (and gives its memory back). */
+  private readonly oneJobEach: LaneWorkers = { acquire: async () => null, keep: false, release: (w) => w?.end() };
 
   constructor(private readonly plan: RenderPlan) {
     this.workers = Math.max(1, plan.workers ?? os.availableParallelism());
   }
 
-  /**
-   * Starts the two index runs, each on a worker of its own, once `after` resolves (the output folder is ready);
-   * `paperRuns` more workers start loading, to wait for the paper pages.
-   */
-  startIndexes(input: IndexInput, paperRuns: number, after: Promise<unknown>): void {
-    this.indexes = this.lanes(this.indexJobs(input), [after, after]);
+  /** Starts the two index runs, each on a worker of its own, once `after` resolves (the output folder is ready). */
+  startIndexes(input: IndexInput, after: Promise<unknown>): void {
+    this.indexes = this.lanes(this.indexJobs(input), [after, after], { ...this.oneJobEach, release: (w) => this.handOver(w) });
     this.indexes.catch(() => undefined); // reported by finish
-    this.plan.pool?.preload(paperRuns);
   }
 
   /** Starts no new run and resolves once the runs under way have ended (the build failed before finish). */
   async abandon(): Promise<void> {
     this.failure ??= { error: new Error("rendering abandoned") };
     await this.indexes?.catch(() => undefined);
+    this.endSpare();
   }
 
   /**
@@ -103,15 +116,22 @@ export class SiteRender {
     const base = this.base(input.build);
     let indexesMs: number;
     if (this.indexes) {
-      // The index runs are under way: the paper pages take one more worker at once (a rebuild's few hundred pages), and
-      // as many as the build uses once the index runs have ended.
-      const shards = files.length <= RIDE_ALONG ? [files] : this.shards(files);
-      const papers = this.lanes(
-        shards.filter((f) => f.length).map((f) => ({ ...base, part: "papers" as const, files: f })),
-        Array.from({ length: this.workers }, (_, i) => (i === 0 ? Promise.resolve() : this.indexes!.catch(() => undefined))),
-      );
-      const [ms] = await Promise.allSettled([this.indexes, papers]);
+      const papers = (shards: string[][]) => shards.filter((f) => f.length).map((f) => ({ ...base, part: "papers" as const, files: f }));
+      let rendered: Promise<number>;
+      if (files.length <= RIDE_ALONG) {
+        // A rebuild's few pages: half each for the index runs' workers once they are done (starting one more would
+        // cost about 2 s of loading beside the ingest).
+        const half = Math.ceil(files.length / 2);
+        const handedOver: LaneWorkers = { acquire: () => this.handedOver(), keep: true, release: (w) => w?.end() };
+        rendered = this.lanes(papers([files.slice(0, half), files.slice(half)]), [Promise.resolve(), Promise.resolve()], handedOver);
+      } else {
+        // Many pages: shards on workers of their own, one beside the index runs, as many as the build uses after them.
+        const gates = Array.from({ length: this.workers }, (_, i) => (i === 0 ? Promise.resolve() : this.indexes!.catch(() => undefined)));
+        rendered = this.lanes(papers(this.shards(files)), gates, this.oneJobEach);
+      }
+      const [ms] = await Promise.allSettled([this.indexes, rendered]);
       indexesMs = ms.status === "fulfilled" ? ms.value : 0;
+      this.endSpare();
     } else {
       const jobs = this.indexJobs(input);
       if (files.length <= RIDE_ALONG) {
@@ -122,7 +142,7 @@ export class SiteRender {
           if (f.length) jobs[i] = { ...jobs[i], part: "all", files: f };
         });
       } else for (const f of this.shards(files)) jobs.push({ ...base, part: "papers", files: f });
-      indexesMs = await this.lanes(jobs, Array.from({ length: Math.min(this.workers, jobs.length) }, () => Promise.resolve()));
+      indexesMs = await this.lanes(jobs, Array.from({ length: Math.min(this.workers, jobs.length) }, () => Promise.resolve()), this.oneJobEach);
     }
     if (this.failure) throw this.failure.error;
     return { runs: this.jobs, indexesMs };
@@ -130,7 +150,23 @@ export class SiteRender {
 
   /** Removes the job files (once no run reads them). */
   close(): void {
+    this.endSpare();
     rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  private handOver(w: Worker | null): void {
+    const lane = this.waiting.shift();
+    if (lane) lane(w);
+    else this.spare.push(w);
+  }
+
+  private handedOver(): Promise<Worker | null> {
+    if (this.spare.length) return Promise.resolve(this.spare.shift()!);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private endSpare(): void {
+    for (const w of this.spare.splice(0)) w?.end();
   }
 
   private base(build: RenderJob["build"]) {
@@ -156,10 +192,11 @@ export class SiteRender {
   }
 
   /**
-   * Runs `jobs` in order on one lane per gate, each lane starting when its gate opens; resolves when every lane has
-   * ended, with the longest index run's milliseconds. After a failure (kept for finish) no lane starts a new run.
+   * Runs `jobs` in order on one lane per gate, each lane starting when its gate opens, on workers as `workers` says;
+   * resolves when every lane has ended, with the longest index run's milliseconds. After a failure (kept for finish) no
+   * lane starts a new run.
    */
-  private async lanes(jobs: RenderJob[], gates: Promise<unknown>[]): Promise<number> {
+  private async lanes(jobs: RenderJob[], gates: Promise<unknown>[], workers: LaneWorkers): Promise<number> {
     const first = this.jobs;
     this.jobs += jobs.length;
     const files = jobs.map((job, i) => {
@@ -171,24 +208,39 @@ export class SiteRender {
     let indexesMs = 0;
     await Promise.all(
       gates.map(async (gate) => {
+        let worker: Worker | null = null;
+        let released = false;
+        const release = (w: Worker | null) => {
+          released = true;
+          workers.release(w);
+        };
         try {
           await gate;
+          while (next < jobs.length && this.failure === null) {
+            const i = next++;
+            if (worker === null) {
+              const got = await workers.acquire();
+              if (this.failure !== null) {
+                release(got);
+                break;
+              }
+              worker = got ?? this.plan.pool?.take() ?? startWorker();
+            }
+            const t0 = performance.now();
+            await worker.run(files[i]);
+            if (jobs[i].part === "indexes") indexesMs = Math.max(indexesMs, performance.now() - t0);
+            this.plan.onJobDone?.(++this.done, this.jobs, jobs[i].files?.length ?? 0);
+            if (!workers.keep) {
+              release(worker);
+              worker = null;
+            }
+          }
         } catch (e) {
           this.failure ??= { error: e };
-          return;
         }
-        while (next < jobs.length && this.failure === null) {
-          const i = next++;
-          const t0 = performance.now();
-          try {
-            await (this.plan.pool?.take() ?? startWorker()).run(files[i]);
-            if (jobs[i].indexes) indexesMs = Math.max(indexesMs, performance.now() - t0);
-          } catch (e) {
-            this.failure ??= { error: e };
-            return;
-          }
-          this.plan.onJobDone?.(++this.done, this.jobs, jobs[i].files?.length ?? 0);
-        }
+        // What the lane still holds goes; a lane that released nothing releases null, so that a lane waiting for a
+        // handed-over worker never waits for one that will not come.
+        if (worker !== null || !released) release(worker);
       }),
     );
     if (this.failure) throw this.failure.error;
@@ -198,32 +250,50 @@ export class SiteRender {
 
 interface Worker {
   child: ChildProcess;
-  /** Hands the worker its job file; resolves when its Eleventy run has written its pages. */
+  /** Hands the worker a job file; resolves when its Eleventy run has written its pages (one job at a time). */
   run: (jobFile: string) => Promise<void>;
+  /** Lets it exit once its job is done. */
+  end: () => void;
 }
 
-/** A render worker (render-worker.ts): it loads Eleventy, then reads the path of its job file from its standard input. */
+/**
+ * A render worker (render-worker.ts): it loads Eleventy, then reads paths of job files from its standard input, one per
+ * line, runs Eleventy over each and reports each run's end on its IPC channel.
+ */
 function startWorker(): Worker {
   // A larger young generation, as for the ingest (ingest-process.ts): Eleventy's runs spent a quarter of their time
   // collecting garbage with V8's default 16 MB semi-spaces.
   const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", path.join(root, "scripts/render-worker.ts")], {
     cwd: root,
-    stdio: ["pipe", "inherit", "pipe"],
+    stdio: ["pipe", "inherit", "pipe", "ipc"],
   });
   let err = "";
   child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-  // A worker that failed while waiting reports it when it is handed a job.
-  const exited = new Promise<void>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`Eleventy run failed (exit ${code}):\n${err.trim().split("\n").slice(-80).join("\n")}`))));
+  let job: { file: string; resolve: () => void; reject: (e: Error) => void } | null = null;
+  // A worker that stopped (failed while waiting, or during a run) reports it when it is handed a job, or at once.
+  let stopped: Error | null = null;
+  const stop = (e: Error) => {
+    stopped ??= e;
+    job?.reject(stopped);
+    job = null;
+  };
+  child.on("error", stop);
+  child.on("exit", (code) => stop(new Error(`Eleventy run failed (exit ${code}):\n${err.trim().split("\n").slice(-15).join("\n")}`)));
+  child.on("message", (m: { done?: string }) => {
+    if (job && m.done === job.file) {
+      job.resolve();
+      job = null;
+    }
   });
-  exited.catch(() => undefined);
   child.stdin!.on("error", () => undefined);
   return {
     child,
-    run: (jobFile) => {
-      child.stdin!.end(`${jobFile}\n`);
-      return exited;
-    },
+    run: (file) =>
+      new Promise<void>((resolve, reject) => {
+        if (stopped) return reject(stopped);
+        job = { file, resolve, reject };
+        child.stdin!.write(`${file}\n`);
+      }),
+    end: () => child.stdin!.end(),
   };
 }
