@@ -228,7 +228,7 @@ export class SiteRender {
             }
             const t0 = performance.now();
             await worker.run(files[i]);
-            if (jobs[i].part === "indexes") indexesMs = Math.max(indexesMs, performance.now() - t0);
+            if (jobs[i].part !== "papers") indexesMs = Math.max(indexesMs, performance.now() - t0);
             this.plan.onJobDone?.(++this.done, this.jobs, jobs[i].files?.length ?? 0);
             if (!workers.keep) {
               release(worker);
