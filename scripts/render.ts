@@ -16,7 +16,7 @@ export const SHARD_SIZE = 10000;
 
 /**
  * Up to this many paper pages are rendered in no shard of their own: by the index runs themselves, or, when those
- * started early, in one run beside them.
+ * started early, by their workers once they are done, half each.
  */
 const RIDE_ALONG = 2000;
 
