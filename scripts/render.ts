@@ -62,6 +62,12 @@ export interface IndexInput {
   build: RenderJob["build"];
 }
 
+/** The first and second half of `files` (the first one longer by one when their number is odd). */
+function halves(files: string[]): [string[], string[]] {
+  const half = Math.ceil(files.length / 2);
+  return [files.slice(0, half), files.slice(half)];
+}
+
 /** Where a lane's workers come from and go (see SiteRender.lanes). */
 interface LaneWorkers {
   /** A worker for the lane's next job; null: one from the pool. */
@@ -121,9 +127,8 @@ export class SiteRender {
       if (files.length <= RIDE_ALONG) {
         // A rebuild's few pages: half each for the index runs' workers once they are done (starting one more would
         // cost about 2 s of loading beside the ingest).
-        const half = Math.ceil(files.length / 2);
         const handedOver: LaneWorkers = { acquire: () => this.handedOver(), keep: true, release: (w) => w?.end() };
-        rendered = this.lanes(papers([files.slice(0, half), files.slice(half)]), [Promise.resolve(), Promise.resolve()], handedOver);
+        rendered = this.lanes(papers(halves(files)), [Promise.resolve(), Promise.resolve()], handedOver);
       } else {
         // Many pages: shards on workers of their own, one beside the index runs, as many as the build uses after them.
         const gates = Array.from({ length: this.workers }, (_, i) => (i === 0 ? Promise.resolve() : this.indexes!.catch(() => undefined)));
@@ -137,8 +142,7 @@ export class SiteRender {
       if (files.length <= RIDE_ALONG) {
         // A few pages ride along with the index runs, half each: a run of their own would start Eleventy once more
         // (about 2 s) and wait for a free core.
-        const half = Math.ceil(files.length / 2);
-        [files.slice(0, half), files.slice(half)].forEach((f, i) => {
+        halves(files).forEach((f, i) => {
           if (f.length) jobs[i] = { ...jobs[i], part: "all", files: f };
         });
       } else for (const f of this.shards(files)) jobs.push({ ...base, part: "papers", files: f });

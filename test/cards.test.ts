@@ -13,11 +13,16 @@ import type { Paper } from "../scripts/types.ts";
 
 const cards = (papers: Paper[]) => papers.map((p) => card(pageData(p, new Map())));
 
-test("cards made before the related stage equal the finished catalogue's, overrides of title, date, topics, authors and arXiv id applied", async () => {
+/** The bundled dumps after the catalogue stages (up to topics), with no overrides. */
+async function bundledCatalogue() {
   const taxonomyFile = path.join(root, "content/taxonomy.yaml");
   const { dumps, warnings } = readDumps(path.join(root, "content/dumps"));
   const s0 = initialState({ dumps, warnings, registry: [], taxonomy: validateTaxonomy(readYaml(taxonomyFile, null), taxonomyFile), overrides: { file: "overrides.yaml", data: {}, lines: new Map() } });
-  const stages = await runPipeline(s0, undefined, null, catalogueStages);
+  return runPipeline(s0, undefined, null, catalogueStages);
+}
+
+test("cards made before the related stage equal the finished catalogue's, overrides of title, date, topics, authors and arXiv id applied", async () => {
+  const stages = await bundledCatalogue();
   const [a, b] = [stages.papers[3], stages.papers[17]];
   const data = {
     [a.slug]: { title: "A corrected title with $x^2$", date: "2024-02-29", topics: ["optimization-theory"], authors: ["Ada Lovelace", "Alan Turing"] },
@@ -34,9 +39,7 @@ test("cards made before the related stage equal the finished catalogue's, overri
 });
 
 test("the cards of every paper a feed lists carry its abstract, so the index runs read no paper page; the others carry none", async () => {
-  const taxonomyFile = path.join(root, "content/taxonomy.yaml");
-  const { dumps, warnings } = readDumps(path.join(root, "content/dumps"));
-  const s = await runPipeline(initialState({ dumps, warnings, registry: [], taxonomy: validateTaxonomy(readYaml(taxonomyFile, null), taxonomyFile), overrides: { file: "overrides.yaml", data: {}, lines: new Map() } }), undefined, null, catalogueStages);
+  const s = await bundledCatalogue();
   const pages = s.papers.map((p) => pageData(p, new Map()));
   const indexed = indexCards(pages);
   const index = catalogueIndex(indexed, []);

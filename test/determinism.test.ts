@@ -27,6 +27,14 @@ function mtimes(dir: string): Map<string, number> {
   return new Map(readdirSync(dir).sort().map((f) => [f, statSync(path.join(dir, f)).mtimeMs]));
 }
 
+/** Removes test folders (`<dir>/dumps` built into `<dir>/site`) and their build caches. */
+function removeTestFolders(dirs: string[]): void {
+  for (const d of dirs) {
+    removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
 function diff(a: Map<string, string>, b: Map<string, string>): string[] {
   const keys = new Set([...a.keys(), ...b.keys()]);
   return [...keys].filter((k) => a.get(k) !== b.get(k)).sort();
@@ -102,10 +110,7 @@ test("a rebuild after a new dump equals a build from scratch of the same dumps, 
     assert.ok(rebuilt.counts.pagesReused > 300 && rebuilt.counts.pagesRendered >= 3, `${rebuilt.counts.pagesRendered} rendered, ${rebuilt.counts.pagesReused} reused`);
     assert.ok(!readdirSync(dirs[0]).some((n) => n.includes("staging")), "no staging folder left");
   } finally {
-    for (const d of dirs) {
-      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
-      rmSync(d, { recursive: true, force: true });
-    }
+    removeTestFolders(dirs);
   }
 });
 
@@ -123,10 +128,7 @@ test("a catalogue built from scratch in another folder, its ingest in a child pr
     assert.deepEqual(diff(sites[0], sites[1]).filter((f) => !unstable.test(f)), []);
     assert.ok([...sites[0].keys()].some((f) => f.endsWith(".pf_fragment")));
   } finally {
-    for (const d of dirs) {
-      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
-      rmSync(d, { recursive: true, force: true });
-    }
+    removeTestFolders(dirs);
   }
 });
 
@@ -163,10 +165,7 @@ test("rebuilds whose index runs write over files made during the ingest equal bu
     await sameAsScratch("after it came back");
     assert.ok(!readdirSync(dirs[0]).some((n) => n.includes("staging")), "no staging folder left");
   } finally {
-    for (const d of dirs) {
-      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
-      rmSync(d, { recursive: true, force: true });
-    }
+    removeTestFolders(dirs);
   }
 });
 
@@ -190,9 +189,6 @@ test("a rebuild after a new dump, its index pages rendered while the ingest stil
     assert.ok((await build({ ...child, dumps: scratch.dumps, out: scratch.out })).ok);
     assert.deepEqual(diff(tree(inc.out), tree(scratch.out)).filter((f) => !unstable.test(f)), []);
   } finally {
-    for (const d of dirs) {
-      removeBuildCache(path.join(d, "dumps"), path.join(d, "site"));
-      rmSync(d, { recursive: true, force: true });
-    }
+    removeTestFolders(dirs);
   }
 });
