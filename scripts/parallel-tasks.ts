@@ -10,6 +10,12 @@ import { tokenize, type DocText, type TokenChunk } from "./stages/related/tfidf.
 export const tasks = {
   /** Raw strings → clean text. */
   text: (items: string[]): CleanText[] => items.map(cleanText),
+  /** Raw [title, abstract] pairs → the clean text of each and the pair's topics (the text and topics tasks in one). */
+  textAndTopics: (items: [string, string][], taxonomy: Taxonomy): [CleanText, CleanText, string[]][] => {
+    const clean = items.map(([title, abstract]): [CleanText, CleanText] => [cleanText(title), cleanText(abstract)]);
+    const topics = topicsFor(clean.map(([title, abstract]) => [title.plain, abstract.plain]), taxonomy);
+    return clean.map(([title, abstract], i) => [title, abstract, topics[i]]);
+  },
   /** [plain title, plain abstract] pairs → ranked topic ids. */
   topics: (items: [string, string][], taxonomy: Taxonomy): string[][] => topicsFor(items, taxonomy),
   /** Runs of consecutive documents → their terms, numbered within each run (see stages/related/tfidf.ts). */

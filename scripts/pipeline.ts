@@ -46,6 +46,28 @@ export interface Known {
   tokens: Memo<KnownTokens>;
   /** The last build's neighbour lists (stages/related/carry-over.ts). */
   neighbours?: Slot<NeighbourState>;
+  /** Results worked out ahead, on another thread, while the input was read (ingest.ts workAhead); null if none. */
+  ahead?: Promise<Ahead | null>;
+}
+
+/** Results of the text and topics stages' pure functions, by their inputs. */
+export interface Ahead {
+  /** Raw title or abstract → its clean text. */
+  text: Map<string, CleanText>;
+  /** Plain title → plain abstract → the pair's topics. */
+  topics: Map<string, Map<string, string[]>>;
+  /** How many results the stages took from here. */
+  taken: { text: number; topics: number };
+}
+
+/** `compute` over `items`, except those `done` already holds a result for; returns how many it held too. */
+async function except<I, V>(items: I[], done: ((item: I) => V | undefined) | null, compute: (items: I[]) => Promise<V[]>, taken: (n: number) => void = () => undefined): Promise<V[]> {
+  if (!done) return compute(items);
+  const out = items.map(done);
+  const missing = items.flatMap((_, i) => (out[i] === undefined ? [i] : []));
+  taken(items.length - missing.length);
+  if (missing.length) (await compute(missing.map((i) => items[i]))).forEach((v, j) => (out[missing[j]] = v));
+  return out as V[];
 }
 
 /** A stage: plain data in, plain data out. Per-paper work may be spread over worker threads (parallel.ts), hence async. */
@@ -109,7 +131,10 @@ async function cleanStage(s: State, known: Known | null): Promise<State> {
   const hashes = dumpHashes(s);
   const textKeys = s.merged.map((m) => sourceKeys(m, hashes));
   const keys = textKeys.flatMap((k) => [k.title, k.abstract]);
-  const clean = await memoised(known?.text, keys, s.merged.flatMap((m) => [m.rawTitle, m.rawAbstract]), (raw) => parallelMap("text", raw));
+  const clean = await memoised(known?.text, keys, s.merged.flatMap((m) => [m.rawTitle, m.rawAbstract]), async (raw) => {
+    const ahead = await known?.ahead;
+    return except(raw, ahead ? (r) => ahead.text.get(r) : null, (rest) => parallelMap("text", rest), (n) => ahead && (ahead.taken.text += n));
+  });
   const papers = s.merged.map(
     (m, i): Paper => ({
       id: m.id,
@@ -144,7 +169,10 @@ function permalinkStage(s: State): State {
 async function classifyStage(s: State, known: Known | null): Promise<State> {
   const keys = s.papers.map((p) => (p.textKeys?.title && p.textKeys.abstract ? `${p.textKeys.title}|${p.textKeys.abstract}` : null));
   const texts = s.papers.map((p): [string, string] => [p.title.plain, p.abstract.plain]);
-  const topics = await memoised(known?.topics, keys, texts, (items) => parallelMap("topics", items, s.taxonomy));
+  const topics = await memoised(known?.topics, keys, texts, async (items) => {
+    const ahead = await known?.ahead;
+    return except(items, ahead ? ([title, abstract]) => ahead.topics.get(title)?.get(abstract) : null, (rest) => parallelMap("topics", rest, s.taxonomy), (n) => ahead && (ahead.taken.topics += n));
+  });
   return { ...s, papers: s.papers.map((p, i) => ({ ...p, topics: topics[i] })) };
 }
 

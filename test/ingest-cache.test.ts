@@ -103,7 +103,7 @@ function newPapersDump(n: number, seed: number): string {
   return pageDump(synthPapers(entries, n, seed)).replace(/\n/g, "\r\n");
 }
 
-test("new dumps sorting after the others are read alone, the others' papers taken from the last build: the same as a clean ingest", async () => {
+test("new dumps sorting after the others are read alone, the others' papers taken from the last build, their text and topics worked out ahead: the same as a clean ingest", async () => {
   const files = readdirSync(DUMPS).sort();
   const w = workspace(files.slice(0, 4));
   const snapshotFile = () => filesUnder(w.cache).find((f) => /^catalogue-[0-9a-f]{16}$/.test(path.basename(f)))!;
@@ -121,7 +121,9 @@ test("new dumps sorting after the others are read alone, the others' papers take
       rmSync(path.join(w.dir, "papers-clean"), { recursive: true, force: true });
       cpSync(path.join(w.dir, "state-incremental"), path.join(w.dir, "state-clean"), { recursive: true });
       const clean = await w.run("clean", { cache: null });
-      const incremental = await w.run("incremental");
+      // As a large catalogue's ingest runs: worker threads from the start, the new dump's text and topics worked out ahead.
+      const incremental = await w.run("incremental", { warmUpFrom: 0 });
+      assert.deepEqual(incremental.workedAhead, { text: 80, topics: 40 }, "the new papers' text and topics were not worked out ahead");
       assert.equal(incremental.state.carried, 4 + k, "the old dumps were read again");
       assert.equal(incremental.state.papers.length, first.state.papers.length + 40 * (k + 1));
       assert.deepEqual(w.pages("incremental"), w.pages("clean"));

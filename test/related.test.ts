@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { stemmer } from "stemmer";
 import { relate, relateInParallel } from "../scripts/stages/related.ts";
 import type { NeighbourState } from "../scripts/stages/related/carry-over.ts";
-import type { TermStats } from "../scripts/stages/related/tfidf.ts";
+import { buildCorpus, tokenize, type TermStats } from "../scripts/stages/related/tfidf.ts";
 import { loadSeedPapers } from "./eval/seed-papers.ts";
 
 const seeds = loadSeedPapers();
@@ -61,6 +61,28 @@ test("the fast path equals the exact all-pairs computation on the seeds, without
 test("deterministic: input order does not change the result", () => {
   const reversed = relate(seeds.slice().reverse()).reverse();
   assert.deepEqual(reversed, fast);
+});
+
+test("the corpus is the same however its documents were split into tokenised chunks, each in any order", () => {
+  const docs = seeds.map((p) => ({ title: p.title.plain, abstract: p.abstract.plain }));
+  const whole = buildCorpus([tokenize(docs)]);
+  // Uneven chunks, handed over last first: document d is at.index[d] of chunk at.chunk[d].
+  const cuts = [0, 7, 8, 150, docs.length];
+  const chunks = cuts.slice(1).map((to, i) => tokenize(docs.slice(cuts[i], to))).reverse();
+  const at = { chunk: new Int32Array(docs.length), index: new Int32Array(docs.length) };
+  cuts.slice(1).forEach((to, i) => {
+    for (let d = cuts[i]; d < to; d++) {
+      at.chunk[d] = chunks.length - 1 - i;
+      at.index[d] = d - cuts[i];
+    }
+  });
+  const split = buildCorpus(chunks, false, at);
+  assert.deepEqual(split.vocabulary, whole.vocabulary);
+  assert.deepEqual(split.corpus, whole.corpus);
+  for (let d = 0; d < whole.corpus.n; d++) {
+    const terms = whole.corpus.terms.subarray(whole.corpus.start[d], whole.corpus.start[d + 1]);
+    assert.ok(terms.every((t, i) => i === 0 || terms[i - 1] < t), `document ${d}: terms ascending`);
+  }
 });
 
 test("with pruning forced on (tiny caps), the index still finds the obvious neighbours", () => {
