@@ -334,6 +334,12 @@ function typed<T extends Int32Array | Float64Array | Float32Array | Uint8Array>(
 }
 
 /**
+ * 1 + ln(tf) for the whole term frequencies most terms have (title and abstract counts are whole numbers): the same
+ * values, looked up instead of computed for each of a corpus's millions of terms.
+ */
+const LOG_TF = Float64Array.from({ length: 64 }, (_, f) => 1 + Math.log(f));
+
+/**
  * The corpus of documents tokenised in `chunks`: document d is document `at.index[d]` of chunk `at.chunk[d]` (by default
  * the chunks' documents in order). Term ids follow the terms' keys in code-unit order, so a term's id, and with it the
  * order in which sums over terms run and ties between terms break, does not depend on how the documents were split into
@@ -393,7 +399,8 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
     const from = start[doc], to = start[doc + 1];
     let norm = 0;
     for (let i = from; i < to; i++) {
-      const w = (1 + Math.log(tf[i])) * idf[terms[i]];
+      const f = tf[i];
+      const w = (f < LOG_TF.length && f === (f | 0) ? LOG_TF[f] : 1 + Math.log(f)) * idf[terms[i]];
       weights[i] = w;
       norm += w * w;
     }
