@@ -23,7 +23,7 @@ export function syntheticPapers(n: number, seed = 42): Paper[] {
     const abstract = Array.from({ length: k }, () => pick(sentences)).join(" ");
     const id = (i * 2654435761 >>> 0).toString(16).padStart(8, "0") + i.toString(16).padStart(8, "0");
     out.push({
-      id, slug: `p-${i}`, rawTitle: title, rawAbstract: abstract, title: text(title), abstract: text(abstract),
+      id, slug: `p-${i}`, title: text(title), abstract: text(abstract),
       date: null, upvotes: null, authors: null, links: [], topics: [], keywords: [], related: [], sources: [],
     });
   }

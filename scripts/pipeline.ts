@@ -139,8 +139,6 @@ async function cleanStage(s: State, known: Known | null): Promise<State> {
     (m, i): Paper => ({
       id: m.id,
       slug: "",
-      rawTitle: m.rawTitle,
-      rawAbstract: m.rawAbstract,
       title: clean[2 * i],
       abstract: clean[2 * i + 1],
       date: m.date,

@@ -78,10 +78,6 @@ export interface Paper {
   id: string;
   /** URL slug, `/papers/<slug>/`; ASCII, stable across builds (see permalinks registry). */
   slug: string;
-  /** Title as read (best source), raw. */
-  rawTitle: string;
-  /** Abstract as read (longest source), raw. */
-  rawAbstract: string;
   title: CleanText;
   abstract: CleanText;
   date: string | null;

@@ -47,7 +47,7 @@ function workspace() {
 
 /** Paper identity independent of ids and file names: its title and the start of its abstract → slug. */
 function urls(papers: Paper[]): Map<string, string> {
-  return new Map(papers.map((p) => [`${p.rawTitle}|${p.rawAbstract.slice(0, 60)}`, p.slug]));
+  return new Map(papers.map((p) => [`${p.title.plain}|${p.abstract.plain.slice(0, 60)}`, p.slug]));
 }
 
 function assertKept(before: Map<string, string>, after: Map<string, string>): void {
@@ -67,8 +67,8 @@ test("adding a dump never changes the URL of a paper already in the catalogue", 
       const key = paper.startsWith(E_CUT.title) ? `${E_FULL.title}|${E_FULL.abstract.slice(0, 60)}` : paper;
       assert.equal(after.get(key), slug, `URL of ${paper} changed`);
     }
-    const e = second.papers.find((p) => p.rawTitle === E_FULL.title)!;
-    assert.equal(e.rawAbstract, E_FULL.abstract, "the cut-off copy replaced the full abstract");
+    const e = second.papers.find((p) => p.title.plain === E_FULL.title)!;
+    assert.equal(e.abstract.plain, E_FULL.abstract, "the cut-off copy replaced the full abstract");
     assert.equal(second.papers.length, 8);
   } finally {
     w.cleanup();
@@ -95,7 +95,7 @@ test("renaming dumps so they sort differently never changes a URL", async () => 
     assert.deepEqual(new Set(after.values()), new Set(before.values()));
     // Same papers, same URLs, whatever title variant the new order picks.
     const bySlugBefore = new Map([...first].map(([k, s]) => [s, k.split("|")[1]]));
-    for (const p of second.papers) assert.equal(p.rawAbstract.slice(0, 60), bySlugBefore.get(p.slug), p.slug);
+    for (const p of second.papers) assert.equal(p.abstract.plain.slice(0, 60), bySlugBefore.get(p.slug), p.slug);
   } finally {
     w.cleanup();
   }
@@ -129,7 +129,7 @@ test("different papers with the same title get two different URLs that stay put"
     writeFileSync(path.join(w.dumps, "000.txt"), compact([G]));
     const second = (await w.run()).state.papers;
     assertKept(urls(first), urls(second));
-    assert.equal(second.find((p) => p.rawAbstract === G.abstract)!.slug, "attention-is-all-you-need-3");
+    assert.equal(second.find((p) => p.abstract.plain === G.abstract)!.slug, "attention-is-all-you-need-3");
   } finally {
     w.cleanup();
   }

@@ -90,6 +90,7 @@ test("the page front matter gives back every string exactly, whatever YAML it lo
   await fc.assert(
     fc.asyncProperty(entries, async (items) => {
       const { state, texts } = await ingestInMemory(items);
+      const rawTitle = new Map(state.merged.map((m) => [m.id, m.rawTitle]));
       for (const p of state.papers) {
         const { data, content } = readFrontMatter(texts.get(`${p.slug}.md`)!);
         assert.equal(data.title, p.title.plain);
@@ -98,7 +99,7 @@ test("the page front matter gives back every string exactly, whatever YAML it lo
         assert.equal(data.permalink, `/papers/${p.slug}/`);
         assert.deepEqual(data.sources, p.sources.map((s) => ({ file: s.file, line: s.line, title: s.title })));
         assert.equal(content.trim(), p.abstract.markdown.trim());
-        assert.equal(squash((data.sources as { title: string }[])[0].title), squash(items.find((e) => e.title === p.rawTitle)!.title));
+        assert.equal(squash((data.sources as { title: string }[])[0].title), squash(items.find((e) => e.title === rawTitle.get(p.id))!.title));
       }
     }),
     { numRuns: 300 },
@@ -123,8 +124,9 @@ test("titles and abstracts that stay prose (no TeX-like syntax, no math found) s
   await fc.assert(
     fc.asyncProperty(entries, async (items) => {
       const { state, texts } = await ingestInMemory(items);
+      const rawTitle = new Map(state.merged.map((m) => [m.id, m.rawTitle]));
       for (const p of state.papers) {
-        const item = items.find((e) => e.title === p.rawTitle)!;
+        const item = items.find((e) => e.title === rawTitle.get(p.id))!;
         const { data, content } = readFrontMatter(texts.get(`${p.slug}.md`)!);
         if (!TEX_LIKE.test(item.title) && p.title.stats.mathSpans === 0) {
           const t = visible(titleHtml(String(data.titleMarkdown)).html);

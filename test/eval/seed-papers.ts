@@ -32,6 +32,7 @@ function normTitle(t: string): string {
 /** Distinct papers from every dump in `dir`, deduplicated by title, sorted by id. */
 export function loadSeedPapers(dir: string = DUMPS_DIR): Paper[] {
   const byTitle = new Map<string, Paper>();
+  const rawAbstract = new Map<string, string>();
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".txt")).sort()) {
     for (const e of readDump(name, readFileSync(join(dir, name), "utf8"))) {
       const key = normTitle(e.title);
@@ -39,18 +40,17 @@ export function loadSeedPapers(dir: string = DUMPS_DIR): Paper[] {
       const src = { file: e.file, line: e.line, title: e.title };
       if (have) {
         have.sources.push(src);
-        if (e.abstract.length > have.rawAbstract.length) {
-          have.rawAbstract = e.abstract;
+        if (e.abstract.length > rawAbstract.get(key)!.length) {
+          rawAbstract.set(key, e.abstract);
           have.abstract = clean(e.abstract);
         }
         continue;
       }
       const id = createHash("sha256").update(key).digest("hex").slice(0, 16);
+      rawAbstract.set(key, e.abstract);
       byTitle.set(key, {
         id,
         slug: key.replace(/ /g, "-").slice(0, 60),
-        rawTitle: e.title,
-        rawAbstract: e.abstract,
         title: clean(e.title),
         abstract: clean(e.abstract),
         date: null,
