@@ -13,7 +13,7 @@ import type { CleanText } from "./types.ts";
 import type { KnownTokens } from "./stages/related.ts";
 import type { NeighbourState } from "./stages/related/carry-over.ts";
 import { codeVersion, ingestCacheDir, IngestCache, type Memo } from "./ingest-cache.ts";
-import { onWorker, warmUp } from "./parallel.ts";
+import { INLINE_BELOW, onWorker, warmUp } from "./parallel.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Bytes of dumps (~7,000 papers) from which worker threads are started early and list and write the pages. */
@@ -189,12 +189,15 @@ function addedSince(last: SnapshotInputs, files: DumpBytes[]): DumpBytes[] {
 /**
  * The clean text and topics of the papers in `files`, worked out on a worker thread while this thread reads the last
  * build's catalogue: a build that adds a dump or two spends most of its catalogue stages there (at 100,000 papers,
- * about 2 of 3 s for 200 new papers, mostly in code not yet compiled). Null when there is nothing to do; a failure
+ * about 2 of 3 s for 200 new papers, mostly in code not yet compiled). Null when there is nothing to do, or so much
+ * that the stages would spread it over every thread (parallel.ts INLINE_BELOW) rather than do it on this one; a failure
  * leaves the work to the stages.
  */
 function workAhead(files: DumpBytes[], taxonomy: Taxonomy): Promise<Ahead | null> | null {
+  // Dumps average about 1.2 KB per paper: far more than this is not read twice only to find it too much.
+  if (files.reduce((n, f) => n + f.size, 0) > INLINE_BELOW * 1500) return null;
   const entries = decodeDumps(files).dumps.flatMap((d) => parseDump(d.file, d.text).entries);
-  if (entries.length === 0) return null;
+  if (entries.length === 0 || 2 * entries.length >= INLINE_BELOW) return null;
   const pairs = entries.map((e): [string, string] => [e.title, e.abstract]);
   return onWorker("textAndTopics", pairs, taxonomy).then(
     (results) => {
