@@ -452,27 +452,24 @@ export function buildCorpus(chunks: TokenChunk[], shared = false, at?: { chunk: 
 }
 
 /**
- * The union of sorted, duplicate-free key lists, sorted, and for each list its keys' positions in the union: a merge
- * of the lists two by two, which keeps every position map ascending.
+ * The union of sorted, duplicate-free key lists, sorted, and for each list its keys' positions in the union (ascending,
+ * as the lists are). Merged in halves, so that each key's position is mapped once per level: the ingest cache adds a
+ * list of tokens per build, and a catalogue rebuilt many times has many.
  */
 function mergeKeys(lists: string[][]): { keys: string[]; ids: Int32Array[] } {
-  let keys: string[] = [];
-  let ids: Int32Array[] = [];
-  for (const list of lists) {
-    const merged: string[] = [];
-    const fromOld = new Int32Array(keys.length), fromNew = new Int32Array(list.length);
-    let i = 0, j = 0;
-    while (i < keys.length || j < list.length) {
-      const next = j === list.length || (i < keys.length && keys[i] <= list[j]) ? keys[i] : list[j];
-      if (i < keys.length && keys[i] === next) fromOld[i++] = merged.length;
-      if (j < list.length && list[j] === next) fromNew[j++] = merged.length;
-      merged.push(next);
-    }
-    ids = ids.map((a) => a.map((x) => fromOld[x]));
-    ids.push(fromNew);
-    keys = merged;
+  if (lists.length <= 1) return { keys: lists[0] ?? [], ids: lists.map((l) => Int32Array.from(l, (_, i) => i)) };
+  const half = lists.length >> 1;
+  const a = mergeKeys(lists.slice(0, half)), b = mergeKeys(lists.slice(half));
+  const keys: string[] = [];
+  const fromA = new Int32Array(a.keys.length), fromB = new Int32Array(b.keys.length);
+  let i = 0, j = 0;
+  while (i < a.keys.length || j < b.keys.length) {
+    const next = j === b.keys.length || (i < a.keys.length && a.keys[i] <= b.keys[j]) ? a.keys[i] : b.keys[j];
+    if (i < a.keys.length && a.keys[i] === next) fromA[i++] = keys.length;
+    if (j < b.keys.length && b.keys[j] === next) fromB[j++] = keys.length;
+    keys.push(next);
   }
-  return { keys, ids };
+  return { keys, ids: [...a.ids.map((x) => x.map((k) => fromA[k])), ...b.ids.map((x) => x.map((k) => fromB[k]))] };
 }
 
 /**
