@@ -90,19 +90,19 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const large = files.reduce((n, f) => n + f.size, 0) >= (opts.warmUpFrom ?? WARM_UP_FROM) && os.availableParallelism() > 1;
   if (large) warmUp();
   const taxonomy = validateTaxonomy(readYaml(opts.taxonomy, null), opts.taxonomy);
-  const ahead = large && last ? workAhead(addedSince(last, files), taxonomy) : null;
+  const filesRead = files.map((f): [string, string] => [f.file, f.hash]);
+  const ahead = large && last && extendsFiles(last, filesRead) ? workAhead(files.slice(last.files.length), taxonomy) : null;
   const listing = large ? onWorker("listPages", [opts.papersDir]).then(([files]) => files) : undefined;
   listing?.catch(() => undefined); // awaited by syncPages; a failed stage before that must not crash on it
   const registryFile = path.join(opts.state, "permalinks.json");
   const overridesFile = path.join(opts.state, "overrides.yaml");
   const termsFile = path.join(opts.state, "term-stats.json");
-  // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts):
-  // a snapshot written by a build that read every dump, and what the builds since added to it.
-  const filesRead = files.map((f): [string, string] => [f.file, f.hash]);
   const registry = readRegistry(registryFile);
   // The related stage's tokens are read before the snapshot: read after it, their typed arrays (139 MB at 100,000
   // papers) made V8 collect a heap that held the snapshot's papers (1.5 s in a profile; 0.1–0.4 s in isolation).
   cache?.table<KnownTokens>("tokens").entries();
+  // The last build's catalogue, when this build's dumps are its dumps plus new ones sorting after them (pipeline.ts):
+  // a snapshot written by a build that read every dump, and what the builds since added to it.
   const { base, old } = lastCatalogue(cache, last, filesRead, registry.hash);
   const carried = old ? last!.files.length : 0;
   const read = decodeDumps(files.slice(carried));
@@ -178,12 +178,6 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   timings.write = performance.now() - t1;
   const workedAhead = (await ahead)?.taken ?? { text: 0, topics: 0 };
   return { state, timings, written, pageHashes: new Map([...records].map(([file, r]) => [file, r.hash])), keepState: opts.deferSave ? keepState : () => undefined, workedAhead, fingerprintsReused: reusable.size, catalogueJson };
-}
-
-/** Dump files after the last build's, when this build's begin with the last build's as they were (else none). */
-function addedSince(last: SnapshotInputs, files: DumpBytes[]): DumpBytes[] {
-  const same = last.files.length <= files.length && last.files.every(([file, hash], i) => files[i].file === file && files[i].hash === hash);
-  return same ? files.slice(last.files.length) : [];
 }
 
 /**
@@ -281,7 +275,12 @@ function reusableFingerprints(pages: SnapshotInputs["pages"], carried: Set<strin
 
 /** Whether `files` are last's plus files whose names sort after all of last's, with the registry last's build left. */
 function extendsInputs(last: SnapshotInputs, files: [string, string][], registry: string | null): boolean {
-  if (last.registry !== registry || files.length < last.files.length) return false;
+  return last.registry === registry && extendsFiles(last, files);
+}
+
+/** Whether `files` are last's plus files whose names sort after all of last's. */
+function extendsFiles(last: SnapshotInputs, files: [string, string][]): boolean {
+  if (files.length < last.files.length) return false;
   if (!last.files.every(([file, hash], i) => files[i][0] === file && files[i][1] === hash)) return false;
   const lastName = last.files.at(-1)?.[0];
   return lastName === undefined || files.slice(last.files.length).every(([file]) => file > lastName);
