@@ -244,7 +244,7 @@ interface StoredRecords {
 /**
  * The cache files of `dir` that a build extending its snapshot reads, in the order it reads them (see io.ts prefetch):
  * the snapshot's inputs and the snapshot, then the related stage's tokens and lists, the page records, and the last
- * catalogue.json (stages/write.ts spliceCatalogueJson). The clean-text and topic tables are left out: such a build
+ * catalogue.json (stages/write.ts spliceCatalogueJson) and cards (cards-file.ts). The clean-text and topic tables are left out: such a build
  * only adds to them.
  */
 export function extendingReads(dir: string): string[] {
@@ -253,7 +253,7 @@ export function extendingReads(dir: string): string[] {
   const files = (prefix: string) => names.filter((n) => n.startsWith(prefix)).map((n) => path.join(dir, n));
   const segments = (prefix: string) => files(prefix).flatMap((d) => (statSync(d).isDirectory() ? readdirSync(d).sort().map((n) => path.join(d, n)) : []));
   const snapshot = files("catalogue-").filter((f) => !/^catalogue-(inputs|json)-/.test(path.basename(f)));
-  return [...files("catalogue-inputs-"), ...snapshot, ...segments("tokens-"), ...files("neighbours-"), path.join(dir, "pages.bin"), ...segments("pages-"), ...files("catalogue-json-")];
+  return [...files("catalogue-inputs-"), ...snapshot, ...segments("tokens-"), ...files("neighbours-"), path.join(dir, "pages.bin"), ...segments("pages-"), ...files("catalogue-json-"), ...files("cards-")];
 }
 
 /** The default cache folder of a dumps folder's ingest (see IngestOptions.cache in ingest.ts). */

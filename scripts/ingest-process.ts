@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 // The ingest's own modules are imported where it runs, not here: the build imports this file and, for a large
 // catalogue, starts the child process sooner without loading them first (about 0.7 s).
-import type { IngestOptions, IngestResult } from "./ingest.ts";
+import type { IngestOptions, IngestResult, KeptText } from "./ingest.ts";
 import type { Paper } from "./types.ts";
 
 /** Below this many bytes of dumps, the ingest runs in the build's own process (start-up would cost more than it saves). */
@@ -95,13 +95,11 @@ const SUMMARY_READY = "summary ready";
 
 /** The ingest's summary, and what is left to do: write catalogue.json, the registry and the cache (none needed until the site is assembled). */
 async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (name: string, ms: number) => void, onCards: (cards: CardsReady) => void): Promise<{ summary: IngestSummary; finish: () => Promise<void> }> {
-  const [{ ingest }, { formatReport }, { pageData }, { indexCards }, { overridden }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./stages/write.ts"), import("./eleventy/indexes.ts"), import("./pipeline.ts")]);
-  // A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers.
-  const noRelated = new Map<string, Paper>();
+  const [{ ingest }, { formatReport }, { overridden }] = await Promise.all([import("./ingest.ts"), import("./report.ts"), import("./pipeline.ts")]);
   const cardsFile = path.join(tmp, "cards.json");
   const catalogueFile = path.join(tmp, "catalogue.json");
-  const ingested = await ingest({ ...opts, deferSave: true }, onStage, (catalogue, extended) => {
-    writeFileSync(cardsFile, JSON.stringify(indexCards(overridden(catalogue).map((p) => pageData(p, noRelated)))));
+  const ingested = await ingest({ ...opts, deferSave: true }, onStage, async (catalogue, extended, kept) => {
+    await writeCards(overridden(catalogue), kept, cardsFile);
     onCards({ file: cardsFile, papers: catalogue.papers.length, extended });
   });
   const s = ingested.state;
@@ -138,6 +136,22 @@ export async function writeCatalogueJson(ingested: IngestResult, file: string): 
   const last = kept.last && readIfHash(kept.file, kept.last.hash);
   const spliced = last ? spliceCatalogueJson(ingested.state, last, kept.last!.carried) : null;
   kept.record(writeChunksKept(kept.file, file, spliced ?? catalogueJson(ingested.state)));
+  return spliced ? "spliced" : "written";
+}
+
+/**
+ * Writes the cards file (cards-file.ts) to `file`. With a cache, the text is kept there too (a link), and made from the
+ * last build's when that holds the carried papers' cards. Says which.
+ */
+export async function writeCards(papers: Paper[], kept: KeptText | null, file: string): Promise<"written" | "spliced"> {
+  const [{ cardsText, spliceCardsText }, { readIfHash, writeChunks, writeChunksKept }] = await Promise.all([import("./cards-file.ts"), import("./io.ts")]);
+  if (!kept) {
+    writeChunks(file, cardsText(papers));
+    return "written";
+  }
+  const last = kept.last && readIfHash(kept.file, kept.last.hash);
+  const spliced = last ? spliceCardsText(papers, last, kept.last!.carried) : null;
+  kept.record(writeChunksKept(kept.file, file, spliced ?? cardsText(papers)));
   return spliced ? "spliced" : "written";
 }
 

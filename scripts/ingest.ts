@@ -54,12 +54,19 @@ export interface IngestResult {
   workedAhead: { text: number; topics: number };
   /** Pages whose fingerprint was the last build's, not computed again (see stages/write.ts listsSignature). */
   fingerprintsReused: number;
-  /**
-   * Where this build keeps its catalogue.json for the next one, and the last build's when this build's carried papers
-   * have the entries it holds (see stages/write.ts spliceCatalogueJson); `record` notes the hash of the text written
-   * (saved with the cache by keepState). Null without a cache.
-   */
-  catalogueJson: { file: string; last: { hash: string; carried: Set<string> } | null; record: (hash: string) => void } | null;
+  /** Where this build keeps its catalogue.json for the next one, and the last build's (see stages/write.ts spliceCatalogueJson). */
+  catalogueJson: KeptText | null;
+}
+
+/**
+ * A text this build writes and keeps in its cache for the next one: where, and the last build's when this build's
+ * carried papers have the entries it holds (so that it can be spliced); `record` notes the hash of the text written
+ * (saved with the cache by keepState). Null without a cache.
+ */
+export interface KeptText {
+  file: string;
+  last: { hash: string; carried: Set<string> } | null;
+  record: (hash: string) => void;
 }
 
 /** What each cache table's results depend on, besides its keys: the ingest's code, the libraries, the taxonomy. */
@@ -67,14 +74,17 @@ function versions(taxonomy: string): Record<string, string> {
   const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
   const version = codeVersion(code);
   const withTaxonomy = codeVersion([...code, taxonomy]);
-  return { text: version, tokens: version, neighbours: version, pages: version, topics: withTaxonomy, catalogue: withTaxonomy, "catalogue-inputs": withTaxonomy, "catalogue-json": withTaxonomy };
+  // The cards are made by the index pages' code as well.
+  const cards = codeVersion([...code, taxonomy, ...["scripts/eleventy/indexes.ts", "scripts/cards-file.ts"].map((p) => path.join(root, p))]);
+  return { text: version, tokens: version, neighbours: version, pages: version, topics: withTaxonomy, catalogue: withTaxonomy, "catalogue-inputs": withTaxonomy, "catalogue-json": withTaxonomy, cards };
 }
 
 /**
  * `onStage` hears each stage's name and time; `onCatalogue`, the catalogue once the catalogue stages are done (before
- * those over the whole catalogue), and whether it extends the last build's (the rest of such an ingest is light).
+ * those over the whole catalogue), whether it extends the last build's (the rest of such an ingest is light), and where
+ * to keep the index pages' cards made from it (see cards-file.ts).
  */
-export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void, onCatalogue?: (s: State, extended: boolean) => void): Promise<IngestResult> {
+export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: number) => void, onCatalogue?: (s: State, extended: boolean, cards: KeptText | null) => void | Promise<void>): Promise<IngestResult> {
   const timings: Record<string, number> = {};
   const stageDone = (name: string, ms: number) => {
     timings[name] = ms;
@@ -141,16 +151,19 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
     catalogue = await runPipeline(s0, stageDone, known, catalogueStages);
     keep = { snapshot: snapshotOf(catalogue, all.warnings, catalogue.warnings.slice(s0.warnings.length)) };
   }
-  onCatalogue?.(catalogue, carriedPapers !== null);
+  // Papers taken from the last build's snapshot, when that build applied the same overrides: their pages' facts, cards
+  // and catalogue.json entries are that build's (what the fingerprints and the kept texts below rely on).
+  const overridesHash = fileHash(overridesFile);
+  const asLast = last && last.overrides === overridesHash ? carriedPapers : null;
+  const kept = (name: string, lastHash: string | null | undefined, record: (hash: string) => void): KeptText | null =>
+    cache && { file: cache.file(name), last: asLast && lastHash ? { hash: lastHash, carried: asLast } : null, record };
+  let cardsHash: string | null = null;
+  await onCatalogue?.(catalogue, carriedPapers !== null, kept("cards", last?.cards, (hash) => void (cardsHash = hash)));
   const state = await runPipeline(catalogue, stageDone, known, catalogueWideStages);
 
   const t1 = performance.now();
   // A carried paper whose overrides and lists are as in the last build has its fingerprint (stages/write.ts).
-  const overridesHash = fileHash(overridesFile);
   const signatures = new Map(state.papers.map((p) => [p.id, listsSignature(p)]));
-  // Papers taken from the last build's snapshot, when that build applied the same overrides: their pages' facts and
-  // catalogue.json entries are that build's (what the fingerprints and the kept catalogue.json below rely on).
-  const asLast = last && last.overrides === overridesHash ? carriedPapers : null;
   const reusable = asLast && last?.pages ? reusableFingerprints(last.pages, asLast, signatures) : new Map<string, string>();
   const fingerprints: [id: string, fingerprint: string][] = [];
   const outputs = function* () {
@@ -164,14 +177,13 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // What the next build starts from: written once the results are handed on (IngestOptions.deferSave), as the build
   // needs none of it before it assembles the site.
   let catalogueJsonHash: string | null = null;
-  const reuse = asLast && last?.catalogueJson ? { hash: last.catalogueJson, carried: asLast } : null;
-  const catalogueJson: IngestResult["catalogueJson"] = cache && { file: cache.file("catalogue-json"), last: reuse, record: (hash) => void (catalogueJsonHash = hash) };
+  const catalogueJson = kept("catalogue-json", last?.catalogueJson, (hash) => void (catalogueJsonHash = hash));
   const keepState = () => {
     const registryWritten = writeRegistry(registryFile, state.registry);
     if (state.terms && state.terms.papers > 0) writeTermStats(termsFile, state.terms);
     if (!cache) return;
     const pages = { ids: fingerprints.map(([id]) => id).join("\n"), signatures: fingerprints.map(([id]) => signatures.get(id)!).join("\n"), fingerprints: fingerprints.map(([, f]) => f).join("\n") };
-    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages, catalogueJson: catalogueJsonHash });
+    keepCatalogue(cache, { last, base, old }, keep, { files: filesRead, stamps: files.map((f) => f.stamp), registry: registryWritten, overrides: overridesHash, pages, catalogueJson: catalogueJsonHash, cards: cardsHash });
     cache.save(opts.dumps, opts.papersDir, records);
   };
   if (!opts.deferSave) keepState();
@@ -235,6 +247,8 @@ interface SnapshotInputs {
   pages: { ids: string; signatures: string; fingerprints: string };
   /** Hash of the catalogue.json text that build wrote and kept in the cache (IngestResult.catalogueJson), if it did. */
   catalogueJson: string | null;
+  /** Hash of the cards text that build kept in the cache (see cards-file.ts), if it did; absent in caches older than it. */
+  cards?: string | null;
 }
 
 /** The last build's catalogue (snapshot and additions joined), when this build's dumps and registry extend its inputs. */

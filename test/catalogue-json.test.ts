@@ -1,13 +1,15 @@
-// catalogue.json is written a paper at a time, or made from the last build's: the file must be exactly the whole catalogue's JSON.
+// catalogue.json is written a paper at a time, or made from the last build's (the cards file too): the file must be exactly the whole catalogue's JSON.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../scripts/build.ts";
-import { ingest } from "../scripts/ingest.ts";
+import { ingest, type KeptText } from "../scripts/ingest.ts";
 import { writeChunks } from "../scripts/io.ts";
-import { writeCatalogueJson } from "../scripts/ingest-process.ts";
+import { writeCards, writeCatalogueJson } from "../scripts/ingest-process.ts";
+import { overridden, type State } from "../scripts/pipeline.ts";
+import { cardsText, readCards } from "../scripts/cards-file.ts";
 import { catalogue, catalogueJson, spliceCatalogueJson } from "../scripts/stages/write.ts";
 
 test("catalogue.json written a paper at a time is the whole catalogue's JSON, with rejected entries, without, and empty", async () => {
@@ -60,26 +62,37 @@ test("catalogue.json made from the last build's copies its carried papers' entri
   }
 });
 
-test("a rebuild after a dump of new papers makes catalogue.json from the last one, the same text as made whole", async () => {
+test("a rebuild after a dump of new papers makes catalogue.json and the cards from the last ones, the same texts as made whole", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "catalogue-rebuild-"));
   try {
     const dumps = path.join(dir, "dumps");
     cpSync(path.join(root, "content/dumps"), dumps, { recursive: true });
     const opts = { dumps, papersDir: path.join(dir, "papers"), state: dir, taxonomy: path.join(root, "content/taxonomy.yaml"), cache: path.join(dir, "cache"), deferSave: true };
     const file = path.join(dir, "catalogue.json");
-    const first = await ingest(opts);
+    const cardsFile = path.join(dir, "cards.json");
+    // The cards file is written as the build's child process writes it, once the catalogue stages are done.
+    let cards = "";
+    const onCatalogue = async (s: State, _extended: boolean, kept: KeptText | null) => void (cards = await writeCards(overridden(s), kept, cardsFile));
+    const fresh = (s: State) => [...cardsText(overridden(s))].join("");
+    const first = await ingest(opts, undefined, onCatalogue);
     assert.equal(await writeCatalogueJson(first, file), "written");
+    assert.equal(cards, "written");
     first.keepState();
     writeFileSync(path.join(dumps, "zz_new.txt"), ["Get trending papers in your email inbox!", "SubscribeSplicing Catalogues of Papers", "We copy the unchanged entries of a catalogue and make only the new ones.", ""].join("\n"));
-    const second = await ingest(opts);
+    const second = await ingest(opts, undefined, onCatalogue);
     assert.equal(await writeCatalogueJson(second, file), "spliced");
+    assert.equal(cards, "spliced");
     second.keepState();
     assert.equal(readFileSync(file, "utf8"), JSON.stringify(catalogue(second.state), null, 1) + "\n");
+    assert.equal(readFileSync(cardsFile, "utf8"), fresh(second.state));
     assert.equal(second.state.papers.length, first.state.papers.length + 1);
     // Another overrides file may change any paper's entry: made whole.
     writeFileSync(path.join(dir, "overrides.yaml"), `${second.state.papers[0].slug}:\n  title: Another Title\n`);
-    const third = await ingest(opts);
+    const third = await ingest(opts, undefined, onCatalogue);
     assert.equal(await writeCatalogueJson(third, file), "written");
+    assert.equal(cards, "written");
+    assert.equal(readFileSync(cardsFile, "utf8"), fresh(third.state));
+    assert.ok(readCards(readFileSync(cardsFile, "utf8")).some((c) => c.title === "Another Title"));
     assert.equal(JSON.parse(readFileSync(file, "utf8")).papers.find((p: { id: string }) => p.id === second.state.papers[0].slug).title, "Another Title");
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@ import yaml from "js-yaml";
 import { readPages } from "../io.ts";
 import { validateTaxonomy, type Taxonomy } from "../stages/classify.ts";
 import type { PaperPageData } from "../stages/write.ts";
-import { card, catalogueIndex, type PaperCard } from "./indexes.ts";
+import { card, catalogueIndex } from "./indexes.ts";
+import { readCards } from "../cards-file.ts";
 import type { BuildSettings } from "./publish.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -27,7 +28,7 @@ export interface RenderJob {
   papersDir: string;
   /** For `papers` and `all`: the page files to render (default: all). */
   files?: string[];
-  /** For `indexes`: a JSON file holding every paper's card (default: read from the pages). */
+  /** For `indexes`: the cards file (cards-file.ts) holding every paper's card (default: read from the pages). */
   cardsFile?: string;
   /** For `indexes`: only the topic pages, or only the others (so two runs share the index pages); default both. */
   indexes?: "topics" | "others";
@@ -67,7 +68,7 @@ export default function dataPlugin(eleventyConfig: any): void {
     if (job.indexes === "others") eleventyConfig.ignores.add(path.join(input, "topics/**"));
     if (job.indexes === "topics") for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
     eleventyConfig.addGlobalData("catalogue", () => {
-      const cards: PaperCard[] = job.cardsFile ? JSON.parse(readFileSync(job.cardsFile, "utf8")) : loadPages().map((p) => card(p.data));
+      const cards = job.cardsFile ? readCards(readFileSync(job.cardsFile, "utf8")) : loadPages().map((p) => card(p.data));
       return catalogueIndex(cards, taxonomy.topics);
     });
   }

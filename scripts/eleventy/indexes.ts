@@ -15,7 +15,7 @@ export interface PaperCard {
   /** For citations (catalogue.bib) and feeds; absent when unknown. */
   authorNames?: string[];
   arxiv?: string;
-  /** The abstract, on the cards of papers a feed lists (see indexCards); elsewhere absent, and read from the page when needed. */
+  /** The abstract, on the cards of papers a feed lists (see feedAbstracts); elsewhere absent, and read from the page when needed. */
   description?: string;
 }
 
@@ -84,17 +84,17 @@ export function newestByTopic(papers: PaperCard[]): Map<string, PaperCard[]> {
 }
 
 /**
- * Every paper's card for the index pages, in the order of `pages` (catalogueIndex sorts them). The papers some feed
- * lists carry their abstract, which feeds show (publish.ts withDetails): the index runs then read no paper page, and
- * can render before the pages are written. Feeds list only dated papers, so only those are sorted here: this runs in
- * the ingest, which a rebuild waits for, and sorting every card there took about a second at 100,000 papers.
+ * The abstracts of the papers some feed lists, by URL, from pages that include every dated paper's (feeds list only
+ * those): feeds show them (publish.ts withDetails), and with them beside the cards (cards-file.ts) the index runs read no
+ * paper page, and can render before the pages are written. Only dated papers are sorted: this runs in the ingest, which
+ * a rebuild waits for, and sorting every card there took about a second at 100,000 papers.
  */
-export function indexCards(pages: PaperPageData[]): PaperCard[] {
-  const cards = pages.map(card);
-  const dated = sortNewest(cards.filter((c) => c.published !== null));
+export function feedAbstracts(pages: PaperPageData[]): Record<string, string> {
+  const dated = sortNewest(pages.filter((p) => p.published !== null).map(card));
   const inFeeds = new Set([...newest(dated), ...[...newestByTopic(dated).values()].flat()].map((c) => c.url));
-  const abstracts = new Map(pages.filter((p) => inFeeds.has(p.permalink)).map((p) => [p.permalink, p.description]));
-  return cards.map((c) => (inFeeds.has(c.url) ? { ...c, description: abstracts.get(c.url)! } : c));
+  const abstracts: Record<string, string> = {};
+  for (const p of pages) if (inFeeds.has(p.permalink)) abstracts[p.permalink] = p.description;
+  return abstracts;
 }
 
 /** Splits a sorted list into pages `base`, `base/page/2/`, … */

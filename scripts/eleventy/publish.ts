@@ -167,7 +167,7 @@ export interface FeedEntry extends PaperCard {
 
 const details = new Map<string, PaperPageData>();
 
-/** Feed entries with their abstracts: from the cards (indexes.ts indexCards), else from the papers' pages, read once per run. */
+/** Feed entries with their abstracts: from the cards (indexes.ts feedAbstracts), else from the papers' pages, read once per run. */
 export function withDetails(papers: PaperCard[]): FeedEntry[] {
   const job = readJob();
   const slug = (p: PaperCard) => p.url.replace(/^\/papers\//, "").replace(/\/$/, "");

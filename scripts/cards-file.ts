@@ -1,0 +1,100 @@
+// The cards file: what the index runs read of every paper, written by the ingest, and spliced from the last build's when it only added papers.
+import type { Paper } from "./types.ts";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+import { pageData, paperUrl } from "./stages/write.ts";
+import { card, feedAbstracts, type PaperCard } from "./eleventy/indexes.ts";
+
+/**
+ * The file's text: every paper's card on a line of its own, in the papers' order, then the abstracts of the papers some
+ * feed lists (by URL). The abstracts are apart from the cards because which papers the feeds list moves with every new
+ * dated paper, while a card does not change once its paper's facts are settled: kept apart, the last build's card lines
+ * can be copied as they are (spliceCardsText). A card's JSON holds no line break (JSON.stringify escapes them).
+ */
+export function* cardsText(papers: Paper[]): Generator<string> {
+  yield CARDS_OPEN;
+  for (let i = 0; i < papers.length; i++) yield `${i ? ",\n" : ""}${cardJson(papers[i])}`;
+  yield closing(papers);
+}
+
+/** The cards with their abstracts, as the index runs use them (a feed's entry shows its paper's abstract). */
+export function readCards(text: string): PaperCard[] {
+  const { cards, abstracts } = JSON.parse(text) as { cards: PaperCard[]; abstracts: Record<string, string> };
+  for (const c of cards) if (Object.hasOwn(abstracts, c.url)) c.description = abstracts[c.url];
+  return cards;
+}
+
+/**
+ * The same text as cardsText, made from the last build's (`last`, the bytes it wrote) when that holds exactly the
+ * `carried` papers' cards in the papers' order: their lines are copied, and only the other papers' cards are made (at
+ * 100,000 papers, making and serialising every card took the ingest about 3 s before the index runs could start). The
+ * feeds' papers are picked among the last build's and the new ones: a feed lists the newest of its papers, and the
+ * newest of the carried ones were in the last build's feeds. The caller vouches that the carried papers' cards are
+ * unchanged (the same facts, from the last build's snapshot, with the same overrides) and that no paper was removed.
+ * Null when `last` is not such a text.
+ */
+export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<string>): (string | Buffer)[] | null {
+  // One byte per character, so that positions in the text are positions in the bytes (URLs are ASCII).
+  const text = last.toString("latin1");
+  const end = text.indexOf(CARDS_CLOSE);
+  if (!text.startsWith(CARDS_OPEN) || end < 0) return null;
+  let lastFeeds: Set<string>; // slugs
+  try {
+    const urls = Object.keys((JSON.parse(`{"abstracts":${last.toString("utf8", end + CARDS_CLOSE.length)}`) as { abstracts: object }).abstracts);
+    lastFeeds = new Set(urls.map((url) => url.slice(URL_HEAD.length, url.length - URL_TAIL.length)));
+  } catch {
+    return null;
+  }
+  const out: (string | Buffer)[] = [CARDS_OPEN];
+  const inFeeds: Paper[] = [];
+  // The old cards are read a line at a time as the carried papers come: `at` is where the next one starts. Nothing is
+  // made per old card (at 100,000 papers, strings for their URLs cost the ingest's large heap a second of collection).
+  let at = CARDS_OPEN.length;
+  let run = -1; // where the run of old cards being copied starts …
+  let runEnd = -1; // … and ends
+  const separator = () => (out.length > 1 ? [",\n"] : []);
+  const flush = () => {
+    if (run < 0) return;
+    out.push(...separator(), last.subarray(run, runEnd));
+    run = -1;
+  };
+  for (const p of papers) {
+    if (carried.has(p.id)) {
+      const slugAt = at + CARD_OPEN.length + URL_HEAD.length;
+      const ok = at < end && text.startsWith(CARD_OPEN, at) && text.startsWith(URL_HEAD, at + CARD_OPEN.length) && text.startsWith(p.slug, slugAt) && text.startsWith(URL_END, slugAt + p.slug.length);
+      if (!ok) return null;
+      const lineEnd = text.indexOf("\n", at);
+      const isLast = lineEnd === end;
+      if (!isLast && text.charCodeAt(lineEnd - 1) !== 0x2c) return null;
+      if (run < 0) run = at;
+      runEnd = isLast ? lineEnd : lineEnd - 1; // the last card has no comma
+      if (lastFeeds.has(p.slug)) inFeeds.push(p);
+      at = lineEnd + 1;
+    } else {
+      flush();
+      out.push(...separator(), cardJson(p));
+      if (p.date !== null) inFeeds.push(p);
+    }
+  }
+  flush();
+  // Every old card copied, and at least one.
+  if (at !== end + 1) return null;
+  out.push(closing(inFeeds));
+  return out;
+}
+
+const CARDS_OPEN = '{"cards":[\n';
+const CARDS_CLOSE = '\n],"abstracts":';
+/** How each card's JSON begins (card() puts the URL first); URLs are /papers/ and a slug of [a-z0-9-], never escaped. */
+const CARD_OPEN = '{"url":"';
+/** What comes before and after the slug in a paper's URL. */
+const [URL_HEAD, URL_TAIL] = paperUrl("\u0000").split("\u0000");
+const URL_END = `${URL_TAIL}"`;
+
+/** A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers. */
+const noRelated = new Map<string, Paper>();
+
+const cardJson = (p: Paper) => JSON.stringify(card(pageData(p, noRelated)));
+
+/** The end of the text: the abstracts of the papers the feeds list, picked among `papers` (feeds list only dated ones). */
+const closing = (papers: Paper[]) => `${CARDS_CLOSE}${JSON.stringify(feedAbstracts(papers.filter((p) => p.date !== null).map((p) => pageData(p, noRelated))))}}\n`;
