@@ -8,7 +8,7 @@ import { merge, type MergedPaper } from "./stages/merge.ts";
 import { extractLinks } from "./stages/text.ts";
 import { assignSlugs, type RegistryEntry } from "./stages/permalinks.ts";
 import type { Taxonomy } from "./stages/classify.ts";
-import { relateInParallel, type KnownTokens } from "./stages/related.ts";
+import { relateInParallel, type KnownTokens, type ListsKept } from "./stages/related.ts";
 import type { TermStats } from "./stages/related/tfidf.ts";
 import { applyOverrides, type OverridesFile } from "./stages/overrides.ts";
 import { parallelMap } from "./parallel.ts";
@@ -21,6 +21,8 @@ export interface State {
   terms: TermStats | null;
   /** Papers the related stage searched for neighbours (the others kept the last build's lists); null before it. */
   searched: number | null;
+  /** What the related stage kept of its lists and took from the last build's; null before it, or without a cache. */
+  lists: ListsKept | null;
   /** Dump files whose papers were taken from the last build's snapshot instead of being read again (see extend). */
   carried: number;
   taxonomy: Taxonomy;
@@ -177,8 +179,9 @@ async function classifyStage(s: State, known: Known | null): Promise<State> {
 async function relateStage(s: State, known: Known | null): Promise<State> {
   let terms = s.terms;
   let searched = s.papers.length;
-  const papers = await relateInParallel(s.papers, { known: known?.tokens, last: known?.neighbours, terms, onTerms: (t) => (terms = t), onSearched: (n) => (searched = n) });
-  return { ...s, papers, terms, searched };
+  let lists: ListsKept | null = null;
+  const papers = await relateInParallel(s.papers, { known: known?.tokens, last: known?.neighbours, terms, onTerms: (t) => (terms = t), onSearched: (n) => (searched = n), onLists: (l) => (lists = l) });
+  return { ...s, papers, terms, searched, lists };
 }
 
 function overridesStage(s: State): State {
@@ -214,7 +217,7 @@ export const catalogueWideStages: [name: string, stage: Stage][] = [
 export const stages = [...catalogueStages, ...catalogueWideStages];
 
 export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy" | "overrides"> & { warnings?: Warning[]; rejected?: Rejected[]; terms?: TermStats | null }): State {
-  return { perDump: [], entries: [], merged: [], papers: [], searched: null, carried: 0, ...input, rejected: input.rejected ?? [], terms: input.terms ?? null, warnings: input.warnings ?? [] };
+  return { perDump: [], entries: [], merged: [], papers: [], searched: null, lists: null, carried: 0, ...input, rejected: input.rejected ?? [], terms: input.terms ?? null, warnings: input.warnings ?? [] };
 }
 
 /**

@@ -16,7 +16,7 @@ import type { Paper, Related } from "../types.ts";
 import { parallelMap } from "../parallel.ts";
 import { compact } from "./compact.ts";
 import { EXACT_UP_TO, exactNeighbours, POSTING_CAP, queryNeighbours, type EntryBars, type NeighbourLists, type NeighbourOptions, type NeighbourStats } from "./related/neighbours.ts";
-import { carryOver, stateKey, type CarriedOver, type NeighbourState } from "./related/carry-over.ts";
+import { carryOver, listsDigest, stateKey, type CarriedOver, type NeighbourState } from "./related/carry-over.ts";
 import { buildCorpus, corpusStats, MODEL_VERSION, tokenize, type Corpus, type DocText, type TermStats, type TokenChunk, type Vocabulary } from "./related/tfidf.ts";
 import type { Memo, Slot } from "../ingest-cache.ts";
 import { describe, describeDocs, KEYWORD_MAX, RELATED_COUNT, rangeInput, relateRange, TERMS_MAX, TERMS_MIN, type RangeInput, type RangeOutput } from "./related/range.ts";
@@ -106,6 +106,22 @@ export interface ParallelOptions extends Omit<RelateOptions, "exact"> {
   onSearched?: (searched: number, of: number) => void;
   /** Receives how many documents had their key and shared terms picked: all, or those whose terms can have changed. */
   onDescribed?: (described: number, of: number) => void;
+  /** Receives which papers' lists are the last build's, and which lists this build keeps (see ListsKept). */
+  onLists?: (lists: ListsKept) => void;
+}
+
+/**
+ * What a build with a cache kept of its lists, and took from the last build's: what others may have kept of a paper's
+ * lists (a signature of its page, say) holds for the papers whose lists the last build's were, if it was kept with
+ * those lists (the same digest).
+ */
+export interface ListsKept {
+  /** Digest of the lists this build keeps for the next one (carry-over.ts listsDigest). */
+  digest: string;
+  /** Digest of the last build's lists, when some papers' keywords and related lists (with their terms) are those. */
+  from: string | null;
+  /** Ids of those papers: neither searched again nor given their terms again. */
+  kept: Set<string>;
 }
 
 /**
@@ -137,6 +153,8 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   let lists: NeighbourLists, bars: EntryBars;
   let budgetHits = 0;
   let described = n;
+  // Per document, 1 when its lists or terms were worked out again (null: all were).
+  let redone: Uint8Array | null = null;
   if (carried) {
     ({ lists, bars } = carried);
     const found = queryNeighbours(corpus, input.index, opts, 0, carried.search.length, carried.search);
@@ -150,7 +168,8 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
     if (last?.descriptions) {
       const out = describeCarried(corpus, vocabulary, lists, carried, last.descriptions);
       described = out.described;
-      outs = [{ ...out, budgetHits: 0 }];
+      redone = out.again;
+      outs = [{ neighbours: out.neighbours, scores: out.scores, keywords: out.keywords, terms: out.terms, budgetHits: 0 }];
     } else outs = await ranges({ ...input, lists });
   } else {
     outs = await ranges(input);
@@ -162,7 +181,15 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
   options.onTerms?.(stats);
   options.onSearched?.(carried ? carried.search.length : n, n);
   options.onDescribed?.(described, n);
-  if (key !== null) options.last!.set({ key, docs: names!, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc, descriptions: descriptionsOf(vocabulary, outs) });
+  if (key !== null) {
+    const state: NeighbourState = { key, docs: names!, neighbours: lists.docs, scores: lists.scores, barScore: bars.score, barDoc: bars.doc, descriptions: descriptionsOf(vocabulary, outs) };
+    options.last!.set(state);
+    if (options.onLists) {
+      const kept = new Set<string>();
+      if (redone) for (let d = 0; d < n; d++) if (!redone[d]) kept.add(papers[order[d]].id);
+      options.onLists({ digest: listsDigest(state), from: redone && last ? listsDigest(last) : null, kept });
+    }
+  }
   return assemble(papers, order, vocabulary, outs);
 }
 
@@ -171,7 +198,7 @@ export async function relateInParallel(papers: Paper[], options: ParallelOptions
  * the last build's, renumbered for this corpus; the others are picked again (at 100,000 papers, a few thousand
  * instead of every document, which took about 1.3 s per thread).
  */
-function describeCarried(c: Corpus, vocabulary: Vocabulary, lists: NeighbourLists, carried: CarriedOver, last: NonNullable<NeighbourState["descriptions"]>): Omit<RangeOutput, "budgetHits"> & { described: number } {
+function describeCarried(c: Corpus, vocabulary: Vocabulary, lists: NeighbourLists, carried: CarriedOver, last: NonNullable<NeighbourState["descriptions"]>): Omit<RangeOutput, "budgetHits"> & { described: number; again: Uint8Array } {
   const n = c.n;
   const keywords = new Int32Array(n * KEYWORD_MAX).fill(-1);
   const terms = new Int32Array(n * RELATED_COUNT * TERMS_MAX).fill(-1);
@@ -194,7 +221,7 @@ function describeCarried(c: Corpus, vocabulary: Vocabulary, lists: NeighbourList
   const docs: number[] = [];
   for (let d = 0; d < n; d++) if (again[d]) docs.push(d);
   describeDocs(c, Int32Array.from(docs), lists, keywords, terms);
-  return { neighbours: lists.docs, scores: lists.scores, keywords, terms, described: docs.length };
+  return { neighbours: lists.docs, scores: lists.scores, keywords, terms, described: docs.length, again };
 }
 
 /** Position of `key` in the sorted `keys` (code-unit order), or −1. */
