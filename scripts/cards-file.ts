@@ -1,7 +1,5 @@
 // The cards file: what the index runs read of every paper, written by the ingest, and spliced from the last build's when it only added papers.
 import type { Paper } from "./types.ts";
-import { createRequire } from "node:module";
-const require = createRequire(import.meta.url);
 import { pageData, paperUrl } from "./stages/write.ts";
 import { card, feedAbstracts, type PaperCard } from "./eleventy/indexes.ts";
 
@@ -48,7 +46,7 @@ export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<stri
   const out: (string | Buffer)[] = [CARDS_OPEN];
   const inFeeds: Paper[] = [];
   // The old cards are read a line at a time as the carried papers come: `at` is where the next one starts. Nothing is
-  // made per old card (at 100,000 papers, strings for their URLs cost the ingest's large heap a second of collection).
+  // made per old card: each is checked where it lies in the text, and copied with its run.
   let at = CARDS_OPEN.length;
   let run = -1; // where the run of old cards being copied starts …
   let runEnd = -1; // … and ends
