@@ -1,6 +1,6 @@
 // The cards file: what the index runs read of every paper, written by the ingest, and spliced from the last build's when it only added papers.
 import type { Paper } from "./types.ts";
-import { pageData, paperUrl } from "./stages/write.ts";
+import { pageData, paperUrl, type PaperPageData } from "./stages/write.ts";
 import { card, feedAbstracts, type PaperCard } from "./eleventy/indexes.ts";
 
 /**
@@ -11,8 +11,13 @@ import { card, feedAbstracts, type PaperCard } from "./eleventy/indexes.ts";
  */
 export function* cardsText(papers: Paper[]): Generator<string> {
   yield CARDS_OPEN;
-  for (let i = 0; i < papers.length; i++) yield `${i ? ",\n" : ""}${cardJson(papers[i])}`;
-  yield closing(papers);
+  const dated: PaperPageData[] = [];
+  for (let i = 0; i < papers.length; i++) {
+    const page = cardPage(papers[i]);
+    if (page.published !== null) dated.push(page);
+    yield `${i ? ",\n" : ""}${JSON.stringify(card(page))}`;
+  }
+  yield closing(dated);
 }
 
 /** The cards with their abstracts, as the index runs use them (a feed's entry shows its paper's abstract). */
@@ -44,7 +49,7 @@ export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<stri
     return null;
   }
   const out: (string | Buffer)[] = [CARDS_OPEN];
-  const inFeeds: Paper[] = [];
+  const inFeeds: PaperPageData[] = [];
   // The old cards are read a line at a time as the carried papers come: `at` is where the next one starts. Nothing is
   // made per old card: each is checked where it lies in the text, and copied with its run.
   let at = CARDS_OPEN.length;
@@ -66,12 +71,13 @@ export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<stri
       if (!isLast && text.charCodeAt(lineEnd - 1) !== 0x2c) return null;
       if (run < 0) run = at;
       runEnd = isLast ? lineEnd : lineEnd - 1; // the last card has no comma
-      if (lastFeeds.has(p.slug)) inFeeds.push(p);
+      if (lastFeeds.has(p.slug)) inFeeds.push(cardPage(p));
       at = lineEnd + 1;
     } else {
       flush();
-      out.push(...separator(), cardJson(p));
-      if (p.date !== null) inFeeds.push(p);
+      const page = cardPage(p);
+      out.push(...separator(), JSON.stringify(card(page)));
+      if (page.published !== null) inFeeds.push(page);
     }
   }
   flush();
@@ -92,7 +98,8 @@ const URL_END = `${URL_TAIL}"`;
 /** A card has no related papers: an empty lookup skips resolving 500,000 of them at 100,000 papers. */
 const noRelated = new Map<string, Paper>();
 
-const cardJson = (p: Paper) => JSON.stringify(card(pageData(p, noRelated)));
+/** What a card is made of: the paper's page data, without resolving its related papers. */
+const cardPage = (p: Paper) => pageData(p, noRelated);
 
-/** The end of the text: the abstracts of the papers the feeds list, picked among `papers` (feeds list only dated ones). */
-const closing = (papers: Paper[]) => `${CARDS_CLOSE}${JSON.stringify(feedAbstracts(papers.filter((p) => p.date !== null).map((p) => pageData(p, noRelated))))}}\n`;
+/** The end of the text: the abstracts of the papers the feeds list, picked among `pages` (which hold every candidate). */
+const closing = (pages: PaperPageData[]) => `${CARDS_CLOSE}${JSON.stringify(feedAbstracts(pages))}}\n`;

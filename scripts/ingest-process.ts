@@ -123,35 +123,33 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
 }
 
 /**
- * Writes catalogue.json to `file`. With a cache, the text is kept there too (a link, not a second write), and made
- * from the last build's when that holds the carried papers' entries (stages/write.ts spliceCatalogueJson). Says which.
+ * Writes catalogue.json to `file`, made from the last build's when that holds the carried papers' entries
+ * (stages/write.ts spliceCatalogueJson). Says which.
  */
 export async function writeCatalogueJson(ingested: IngestResult, file: string): Promise<"written" | "spliced"> {
-  const [{ catalogueJson, spliceCatalogueJson }, { readIfHash, writeChunks, writeChunksKept }] = await Promise.all([import("./stages/write.ts"), import("./io.ts")]);
-  const kept = ingested.catalogueJson;
-  if (!kept) {
-    writeChunks(file, catalogueJson(ingested.state));
-    return "written";
-  }
-  const last = kept.last && readIfHash(kept.file, kept.last.hash);
-  const spliced = last ? spliceCatalogueJson(ingested.state, last, kept.last!.carried) : null;
-  kept.record(writeChunksKept(kept.file, file, spliced ?? catalogueJson(ingested.state)));
-  return spliced ? "spliced" : "written";
+  const { catalogueJson, spliceCatalogueJson } = await import("./stages/write.ts");
+  return writeKept(file, ingested.catalogueJson, () => catalogueJson(ingested.state), (last, carried) => spliceCatalogueJson(ingested.state, last, carried));
+}
+
+/** Writes the cards file (cards-file.ts) to `file`, made from the last build's when that holds the carried papers' cards. Says which. */
+export async function writeCards(papers: Paper[], kept: KeptText | null, file: string): Promise<"written" | "spliced"> {
+  const { cardsText, spliceCardsText } = await import("./cards-file.ts");
+  return writeKept(file, kept, () => cardsText(papers), (last, carried) => spliceCardsText(papers, last, carried));
 }
 
 /**
- * Writes the cards file (cards-file.ts) to `file`. With a cache, the text is kept there too (a link), and made from the
- * last build's when that holds the carried papers' cards. Says which.
+ * Writes a text to `file`: made `whole`, or spliced from the last build's (`splice`: null when it cannot be). With a
+ * cache, the text is kept there too (a link, not a second write) for the next build.
  */
-export async function writeCards(papers: Paper[], kept: KeptText | null, file: string): Promise<"written" | "spliced"> {
-  const [{ cardsText, spliceCardsText }, { readIfHash, writeChunks, writeChunksKept }] = await Promise.all([import("./cards-file.ts"), import("./io.ts")]);
+async function writeKept(file: string, kept: KeptText | null, whole: () => Iterable<string | Buffer>, splice: (last: Buffer, carried: Set<string>) => (string | Buffer)[] | null): Promise<"written" | "spliced"> {
+  const { readIfHash, writeChunks, writeChunksKept } = await import("./io.ts");
   if (!kept) {
-    writeChunks(file, cardsText(papers));
+    writeChunks(file, whole());
     return "written";
   }
   const last = kept.last && readIfHash(kept.file, kept.last.hash);
-  const spliced = last ? spliceCardsText(papers, last, kept.last!.carried) : null;
-  kept.record(writeChunksKept(kept.file, file, spliced ?? cardsText(papers)));
+  const spliced = last ? splice(last, kept.last!.carried) : null;
+  kept.record(writeChunksKept(kept.file, file, spliced ?? whole()));
   return spliced ? "spliced" : "written";
 }
 

@@ -290,11 +290,11 @@ function pageSignatures(state: State, last: (SnapshotInputs["pages"] & { lists: 
   const signatures = new Map<string, string>();
   const reusable = new Map<string, string>();
   const ids = last ? last.ids.split("\n") : [], sigs = last ? last.signatures.split("\n") : [], prints = last ? last.fingerprints.split("\n") : [];
-  const lastSignature = new Map(ids.map((id, i) => [id, i]));
+  const lastIndex = new Map(ids.map((id, i) => [id, i]));
   const trusted = last !== null && state.lists?.from != null && state.lists.from === last.lists ? state.lists.kept : new Set<string>();
   let kept = 0;
   for (const p of state.papers) {
-    const i = lastSignature.get(p.id);
+    const i = lastIndex.get(p.id);
     const known = i !== undefined && trusted.has(p.id);
     const signature = known ? sigs[i] : listsSignature(p);
     if (known) kept++;
