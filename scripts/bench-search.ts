@@ -174,17 +174,22 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arr
 const ARRIVALS: Arrival[] = ["new window", "from the site"];
 
 /** Prints a result: the requests of the first run (with `requests`), bytes, times and where the time went. */
-export function printSearchBench(r: SearchBenchResult, requests: boolean): void {
+/**
+ * Prints a search benchmark. `judged`: whether the catalogue is the bundled dumps, which the targets are set for (on a
+ * synthetic catalogue of another size the targets are shown, not applied).
+ */
+export function printSearchBench(r: SearchBenchResult, requests: boolean, judged = true): void {
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  const verdict = (ok: boolean) => (judged ? (ok ? "ok" : "OVER") : "for the bundled dumps; not applied here");
   console.log(`\nFirst search for "${r.query}" in headless Chromium, ${r.arrival === "new window" ? "opened in a new window" : "from the header search box of another page"}, empty cache, ${r.runs.length} runs (median):`);
   if (requests) {
     console.log("  request                                           bytes");
     for (const q of r.runs[0].requests) console.log(`  ${q.path.slice(0, 48).padEnd(48)} ${String(q.bytes).padStart(7)}`);
   }
-  console.log(`  transferred in total: ${kb(r.median.bytes)} (target < ${kb(TARGET_BYTES)}) ${r.median.bytes < TARGET_BYTES ? "ok" : "OVER"}`);
+  console.log(`  transferred in total: ${kb(r.median.bytes)} (target < ${kb(TARGET_BYTES)}, ${verdict(r.median.bytes < TARGET_BYTES)})`);
   const times = r.runs.map((x) => x.firstResultMs);
   console.log(
-    `  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target < ${TARGET_MS} ms) ${r.median.firstResultMs < TARGET_MS ? "ok" : "OVER"}`,
+    `  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target < ${TARGET_MS} ms, ${verdict(r.median.firstResultMs < TARGET_MS)})`,
   );
   const p = r.median.phases;
   console.log(

@@ -123,7 +123,7 @@ try {
   // A first search on the built catalogue, in Chromium (see bench-search.ts); a query most papers' words match, so that
   // every search bundle has results to send.
   const search = await benchSearch(out, SEARCH_QUERY, 3);
-  printSearchBench(search, false);
+  printSearchBench(search, false, false);
 
   let incremental: Run | undefined;
   if (!values["skip-incremental"]) {
