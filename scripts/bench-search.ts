@@ -173,10 +173,10 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arr
 
 const ARRIVALS: Arrival[] = ["new window", "from the site"];
 
-/** Prints a result: the requests of the first run (with `requests`), bytes, times and where the time went. */
 /**
- * Prints a search benchmark. `judged`: whether the catalogue is the bundled dumps, which the targets are set for (on a
- * synthetic catalogue of another size the targets are shown, not applied).
+ * Prints a result: the requests of the first run (with `requests`), bytes, times and where the time went. `judged`:
+ * whether the catalogue is the bundled dumps, which the targets are set for (on a synthetic catalogue the targets are
+ * shown, not applied).
  */
 export function printSearchBench(r: SearchBenchResult, requests: boolean, judged = true): void {
   const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
