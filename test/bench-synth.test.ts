@@ -1,13 +1,11 @@
 // The benchmark's synthetic dumps: deterministic, in the three real layouts, and read back by the parser paper for paper.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import path from "node:path";
-import { root } from "../scripts/build.ts";
-import { readDumps } from "../scripts/io.ts";
 import { parseDump } from "../scripts/stages/parse.ts";
 import { dumpFiles, synthPapers } from "../scripts/bench/synth.ts";
+import { bundledEntries } from "./helpers/bundled.ts";
 
-const seed = readDumps(path.join(root, "content/dumps")).dumps.flatMap((d) => parseDump(d.file, d.text).entries);
+const seed = bundledEntries();
 
 test("the same seed gives the same synthetic dumps, another seed other ones", () => {
   const a = [...dumpFiles(synthPapers(seed, 500, 42), 100)];

@@ -8,9 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { build, locations, root } from "../scripts/build.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
-import { readDumps } from "../scripts/io.ts";
-import { parseDump } from "../scripts/stages/parse.ts";
 import { pageDump, synthPapers } from "../scripts/bench/synth.ts";
+import { bundledEntries } from "./helpers/bundled.ts";
 
 /** Relative path → sha256 of every file under `dir`. */
 function tree(dir: string, rel = "", out = new Map<string, string>()): Map<string, string> {
@@ -179,8 +178,7 @@ test("a rebuild after a new dump, its index pages rendered while the ingest stil
     assert.ok(first.ok);
     assert.ok(first.marks.eleventy[0] >= first.marks.ingest[1], "a first build renders after its ingest");
     // New papers in a dump whose name sorts last: the ingest extends the last build's catalogue.
-    const entries = readDumps(path.join(root, "content/dumps")).dumps.flatMap((d) => parseDump(d.file, d.text).entries);
-    writeFileSync(path.join(inc.dumps, "zz_new.txt"), pageDump(synthPapers(entries, 40, 7)));
+    writeFileSync(path.join(inc.dumps, "zz_new.txt"), pageDump(synthPapers(bundledEntries(), 40, 7)));
     const rebuilt = await build({ ...child, dumps: inc.dumps, out: inc.out });
     assert.ok(rebuilt.ok);
     assert.ok(rebuilt.marks.eleventy[0] < rebuilt.marks.ingest[1], "the index runs began before the ingest ended");

@@ -15,10 +15,9 @@ import { parallelMap } from "../scripts/parallel.ts";
 import { relate, relateInParallel } from "../scripts/stages/related.ts";
 import type { CleanText, Paper } from "../scripts/types.ts";
 import { pageOutputs } from "../scripts/stages/write.ts";
-import { readDumps } from "../scripts/io.ts";
-import { parseDump } from "../scripts/stages/parse.ts";
 import { formatReport } from "../scripts/report.ts";
 import { pageDump, synthPapers } from "../scripts/bench/synth.ts";
+import { bundledEntries } from "./helpers/bundled.ts";
 import { loadSeedPapers } from "./eval/seed-papers.ts";
 
 const DUMPS = path.join(root, "content/dumps");
@@ -99,8 +98,7 @@ test("after adding a dump, the incremental ingest equals a clean one of the same
 
 /** A dump of `n` synthetic papers (bundled titles and sentences recombined), in the page layout, with CRLF line ends. */
 function newPapersDump(n: number, seed: number): string {
-  const entries = readDumps(DUMPS).dumps.flatMap((d) => parseDump(d.file, d.text).entries);
-  return pageDump(synthPapers(entries, n, seed)).replace(/\n/g, "\r\n");
+  return pageDump(synthPapers(bundledEntries(), n, seed)).replace(/\n/g, "\r\n");
 }
 
 test("new dumps sorting after the others are read alone, the others' papers taken from the last build, their text and topics worked out ahead: the same as a clean ingest", async () => {
@@ -274,7 +272,7 @@ test("a page changed or deleted by hand is written again, though the cache says 
 
 test("per-paper tasks give the same results on worker threads as on this thread", async () => {
   const seeds = loadSeedPapers();
-  const raw = readDumps(DUMPS).dumps.flatMap((d) => parseDump(d.file, d.text).entries.flatMap((e) => [e.title, e.abstract]));
+  const raw = bundledEntries().flatMap((e) => [e.title, e.abstract]);
   assert.deepEqual(await parallelMap("text", raw, undefined, 1), await parallelMap("text", raw, undefined, Infinity));
   assert.deepEqual(await relateInParallel(seeds, { parallelFrom: 1 }), relate(seeds));
 });
