@@ -3,6 +3,7 @@ import MarkdownIt, { type PluginWithOptions } from "markdown-it";
 import katex from "katex";
 import katexPluginModule from "@vscode/markdown-it-katex";
 import { katexOptions } from "../katex-options.ts";
+import { repairMathml } from "./mathml.ts";
 
 // The plugin is CommonJS with `exports.default`.
 const katexPlugin = ((katexPluginModule as unknown as { default?: unknown }).default ?? katexPluginModule) as PluginWithOptions;
@@ -11,10 +12,11 @@ const katexPlugin = ((katexPluginModule as unknown as { default?: unknown }).def
 const MEMO_SIZE = 50000;
 
 /**
- * KaTeX with its output remembered per span: typesetting is most of a page's Markdown cost, and the same spans
- * (`O(n)`, `\epsilon`, …) recur across abstracts. The plugin passes the same options on every call but for
- * displayMode, and renderToString depends only on the TeX and the options (no macros persist between calls: no
- * `macros` object is shared), so a remembered result is exactly what KaTeX would return.
+ * KaTeX with its MathML repaired (mathml.ts) and its output remembered per span: typesetting is most
+ * of a page's Markdown cost, and the same spans (`O(n)`, `\epsilon`, …) recur across abstracts. The plugin passes the
+ * same options on every call but for displayMode, and renderToString depends only on the TeX and the options (no
+ * macros persist between calls: no `macros` object is shared), so a remembered result is exactly what a new call
+ * would return.
  */
 function memoKatex(): typeof katex {
   const memo = new Map<string, string>();
@@ -22,7 +24,7 @@ function memoKatex(): typeof katex {
     const key = `${options?.displayMode ? "D" : "I"}${tex}`;
     let out = memo.get(key);
     if (out === undefined) {
-      out = katex.renderToString(tex, options);
+      out = repairMathml(katex.renderToString(tex, options));
       if (memo.size >= MEMO_SIZE) memo.clear();
       memo.set(key, out);
     }
