@@ -10,8 +10,9 @@ const APPLY_FUNCTION = "\u2061";
 /** MathML elements whose children are a fixed number of arguments (MathML Core, §3). */
 const FIXED_ARITY = new Set(["msub", "msup", "msubsup", "munder", "mover", "munderover", "mfrac", "mroot"]);
 
-/** MathML token elements: they hold text only. */
+/** MathML token elements: they hold text, and of elements only these (which KaTeX does not write). */
 const TOKENS = new Set(["mi", "mn", "mo", "ms", "mtext"]);
+const TOKEN_CHILDREN = new Set(["mglyph", "malignmark"]);
 
 /** Replace `remove` characters at `at` with `text`. Closing tags go before opening ones at the same offset. */
 interface Edit {
@@ -34,7 +35,7 @@ function collect(html: string, node: Element, inMath: boolean, edits: Edit[]): v
       i++;
     }
   }
-  if (inMath && TOKENS.has(node.name) && kids.length > 0) {
+  if (inMath && TOKENS.has(node.name) && kids.some((k) => !TOKEN_CHILDREN.has(k.name))) {
     // A token holding elements becomes the `<mrow>` it stands for (its attributes are kept).
     const close = node.endIndex! + 1 - node.name.length - 1;
     if (html.slice(close - 2, close + node.name.length + 1) === `</${node.name}>`) {
@@ -55,12 +56,13 @@ function collect(html: string, node: Element, inMath: boolean, edits: Edit[]): v
  * valid markup comes back unchanged.
  */
 export function repairMathml(html: string): string {
-  // Parse only the MathML, and only when it can hold either shape: a U+2061, or a token whose first child is a tag.
+  // Parse only the MathML, and only when it can hold either shape: a U+2061 (as a character or a reference), or a
+  // tag inside a token.
   const start = html.indexOf("<math");
   const end = html.lastIndexOf("</math>") + "</math>".length;
   if (start < 0 || end < start) return html;
   const mathml = html.slice(start, end);
-  if (!mathml.includes(APPLY_FUNCTION) && !/<(?:mi|mn|mo|ms|mtext)\b[^>]*><[a-z]/.test(mathml)) return html;
+  if (!/\u2061|&(?:#x0*2061|#0*8289|ApplyFunction|af);/i.test(mathml) && !/<(?:mi|mn|mo|ms|mtext)\b[^>]*>[^<]*<[a-z]/.test(mathml)) return html;
   const doc = parseDocument(mathml, { withStartIndices: true, withEndIndices: true, recognizeSelfClosing: true });
   const edits: Edit[] = [];
   for (const k of doc.children.filter(DomUtils.isTag)) collect(mathml, k, k.name === "math", edits);
