@@ -50,8 +50,8 @@ function collect(html: string, node: Element, inMath: boolean, edits: Edit[]): v
  * - a function name is two siblings, `<mi>min</mi><mo>⁡</mo>`, grouped in an `<mrow>` only as a base (`\min_x`); as
  *   a lone script or fraction part (`w_{\min}`, `\frac{\log}{2}`) the pair is spliced in as two arguments, so
  *   `<msub>` gets three (KaTeX issue #3721). Each such pair is wrapped in an `<mrow>`.
- * - `\overset`, `\underset`, `\stackrel` and `\mathrel{\vcenter{…}}` put `<mover>`/`<munder>`/`<mpadded>` inside an
- *   `<mi>` or `<mo>`, which hold text only (KaTeX issues #3978, #4078). Such a token is renamed `<mrow>`.
+ * - `\overset`, `\underset`, `\stackrel` and `\mathrel{\vcenter{…}}` put elements (`<mover>`, `<munder>`, an
+ *   `<mrow>`) inside an `<mi>` or `<mo>`, which hold text only (KaTeX issue #3978). Such a token is renamed `<mrow>`.
  * Tags are inserted or renamed at offsets found by a real HTML parser; every other byte of `html` is kept, and
  * valid markup comes back unchanged.
  */
