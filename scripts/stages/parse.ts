@@ -45,7 +45,8 @@ export function parseDump(file: string, text: string): ParseResult {
   return {
     layout: "unknown",
     entries: [],
-    rejected: [{ file, line: 1, reason: `unknown layout: expected a "Daily Papers" page or a compact dump, found ${JSON.stringify(clip(nonEmpty[0].text))}` }],
+    // Not a dump: nothing of it is quoted, as it may be any file (reasons of a dump's entries quote at most 60 characters).
+    rejected: [{ file, line: 1, reason: `unknown layout: not a "Daily Papers" page or a compact dump (its first lines are neither the page's header nor "Subscribe" and a title); no papers read` }],
     warnings: [],
   };
 }
