@@ -107,7 +107,7 @@ function checkDumps(dumps: string, out: string): void {
   const { files, skipped } = listDumps(dumps);
   if (files.length) return;
   const names = skipped.map((w) => JSON.stringify(w.file));
-  const why = skipped.length ? `only entries that are not dumps (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}: symbolic links, folders or other special files)` : "no files";
+  const why = skipped.length ? `only entries that are not dumps (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}: symbolic links, folders or other special files)` : "no dump files (names starting with \".\" are not dumps)";
   throw new Error(`dumps folder ${JSON.stringify(dumps)} holds ${why}; nothing to build: ${JSON.stringify(out)} left as it was`);
 }
 

@@ -172,7 +172,7 @@ describe("only dumps are read", () => {
 
 describe("an input with no papers stops before Eleventy, with exit 1 and a message naming the dumps folder; the previous site is untouched", () => {
   const cases: [string, (dumps: string) => void, RegExp][] = [
-    ["an empty dumps folder", () => undefined, /build failed: dumps folder ".*" holds no files; nothing to build/],
+    ["an empty dumps folder (but for a hidden file)", (d) => writeFileSync(path.join(d, ".DS_Store"), "x"), /build failed: dumps folder ".*" holds no dump files \(names starting with "\." are not dumps\); nothing to build/],
     ["a dumps folder of links and folders only", (d) => (symlinkSync("/etc/passwd", path.join(d, "passwd.txt")), mkdirSync(path.join(d, "sub"))), /build failed: dumps folder ".*" holds only entries that are not dumps \("passwd\.txt", "sub": /],
     ["a dumps folder whose every entry is rejected", (d) => (writeFileSync(path.join(d, "notes.csv"), "a,b\n1,2\n"), writeFileSync(path.join(d, "empty.txt"), "")), /No papers: every entry of the dumps in ".*" was rejected or could not be read \(see the report above\): site not built/],
   ];
