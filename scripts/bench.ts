@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { removeBuildState, root } from "./build.ts";
-import { readDumps } from "./io.ts";
+import { readDumps } from "./dumps-file.ts";
 import { parseDump } from "./stages/parse.ts";
 import { dumpFiles, synthPapers } from "./bench/synth.ts";
 import { benchSearch, printSearchBench } from "./bench-search.ts";

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild, usesChild, type CardsReady } from "./ingest-process.ts";
 import { extendingReads, ingestCacheDir } from "./ingest-cache.ts";
+import { listDumps } from "./dumps-file.ts";
 import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
@@ -91,6 +92,7 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   const base = normaliseBase(opts.base);
   const out = path.resolve(opts.out);
   const staging = `${out}.staging-${process.pid}`;
+  checkDumps(opts.dumps, opts.out);
   removeAbandonedStaging(out);
   const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-build-"));
   try {
@@ -98,6 +100,15 @@ export async function build(opts: BuildOptions): Promise<BuildResult> {
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Stops the build, naming the dumps folder, when it holds no dump to read: nothing else is touched. */
+function checkDumps(dumps: string, out: string): void {
+  const { files, skipped } = listDumps(dumps);
+  if (files.length) return;
+  const names = skipped.map((w) => JSON.stringify(w.file));
+  const why = skipped.length ? `only entries that are not dumps (${names.slice(0, 5).join(", ")}${names.length > 5 ? ` and ${names.length - 5} more` : ""}: symbolic links, folders or other special files)` : "no dump files (names starting with \".\" are not dumps)";
+  throw new Error(`dumps folder ${JSON.stringify(dumps)} holds ${why}; nothing to build: ${JSON.stringify(out)} left as it was`);
 }
 
 async function buildIn(opts: BuildOptions, base: string, out: string, staging: string, tmp: string, run: Run): Promise<BuildResult> {
@@ -186,7 +197,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   // An ingest that extends the last build's catalogue has seconds of mostly single-threaded work left once the cards are
   // written (the new papers' related lists, the pages): the index pages, which need only the cards, render meanwhile.
   const onCards = (cards: CardsReady) => {
-    if (!large || !cards.extended || opts.strict || (opts.workers ?? os.availableParallelism()) < 2) return;
+    if (!large || !cards.extended || opts.strict || cards.papers === 0 || (opts.workers ?? os.availableParallelism()) < 2) return;
     eleventyFrom = { t: performance.now(), m: Date.now() };
     run.progress.step("eleventy: index pages rendering beside the rest of the ingest");
     render.startIndexes({ cardsFile: cards.file, build: settings(cards.papers) }, prepared);
@@ -229,6 +240,11 @@ async function renderIngested(opts: BuildOptions, out: string, staging: string, 
   opts.log(report);
   if (opts.strict && (ingested.warnings || ingested.rejected)) {
     opts.log(`--strict: ${ingested.warnings} warnings and ${ingested.rejected} rejected entries: site not built, ${opts.out} left as it was.`);
+    rmSync(staging, { recursive: true, force: true });
+    return { ok: false as const, report, papersDir };
+  }
+  if (ingested.papers === 0) {
+    opts.log(`No papers: every entry of the dumps in ${JSON.stringify(opts.dumps)} was rejected or could not be read (see the report above): site not built, ${opts.out} left as it was.`);
     rmSync(staging, { recursive: true, force: true });
     return { ok: false as const, report, papersDir };
   }

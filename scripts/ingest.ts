@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { decodeDumps, fileHash, type DumpBytes, type DumpStamp, readDumpFiles, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
+import { fileHash, readRegistry, readTermStats, readYaml, syncPages, writeRegistry, writeTermStats } from "./io.ts";
+import { decodeDumps, type DumpBytes, type DumpStamp, readDumpFiles } from "./dumps-file.ts";
 import { catalogueStages, catalogueWideStages, extend, extensionOf, initialState, joined, runPipeline, snapshotOf, type Ahead, type CatalogueSnapshot, type State } from "./pipeline.ts";
 import { parseDump } from "./stages/parse.ts";
 import { validateTaxonomy, type Taxonomy } from "./stages/classify.ts";
@@ -73,7 +74,7 @@ export interface KeptText {
 
 /** What each cache table's results depend on, besides its keys: the ingest's code, the libraries, the taxonomy. */
 function versions(taxonomy: string): Record<string, string> {
-  const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
+  const code = ["scripts/stages", "scripts/pipeline.ts", "scripts/parallel.ts", "scripts/parallel-tasks.ts", "scripts/parallel-worker.mjs", "scripts/types.ts", "scripts/katex-options.ts", "scripts/frontmatter.ts", "scripts/io.ts", "scripts/dumps-file.ts", "scripts/ingest-cache.ts", "package-lock.json"].map((p) => path.join(root, p));
   const version = codeVersion(code);
   const withTaxonomy = codeVersion([...code, taxonomy]);
   // The cards are made by the index pages' code as well.
@@ -95,8 +96,9 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   const t0 = performance.now();
   const cache = opts.cache === null ? null : new IngestCache(opts.cache ?? ingestCacheDir(opts.dumps), versions(opts.taxonomy));
   const last = cache?.slot<SnapshotInputs>("catalogue-inputs").get();
-  // Dumps whose files are as the last build found them are not read again unless their papers are needed.
-  const files = readDumpFiles(opts.dumps, new Map((last?.stamps ?? []).map((st, i) => [last!.files[i][0], st])));
+  // Dumps whose files are as the last build found them are not read again unless their papers are needed. Entries of
+  // the folder that are not dumps are listed afresh on every build, cache or not: their warnings are not cached.
+  const { files, skipped } = readDumpFiles(opts.dumps, new Map((last?.stamps ?? []).map((st, i) => [last!.files[i][0], st])));
   // A large catalogue will want worker threads (the related stage always does): they load meanwhile; one lists the pages
   // of the last build while this thread parses, and later writes the pages while this thread makes the next ones.
   const large = files.reduce((n, f) => n + f.size, 0) >= (opts.warmUpFrom ?? WARM_UP_FROM) && os.availableParallelism() > 1;
@@ -137,7 +139,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   // Papers of the last build's catalogue, taken from its snapshot (their facts are that build's).
   let carriedPapers: Set<string> | null = null;
   if (old) {
-    const s0 = extensionOf(old, input, read.warnings, terms.warnings);
+    const s0 = extensionOf(old, input, read.warnings, [...skipped, ...terms.warnings]);
     // New dumps' texts cannot be among the known ones (their keys name the dumps' hashes): the tables are only added to, never read.
     const addOnly = known && { ...known, text: addOnlyMemo(known.text), topics: addOnlyMemo(known.topics) };
     const extended = extend(old, await runPipeline(s0, stageDone, addOnly, catalogueStages), read.warnings, s0.warnings.length);
@@ -149,7 +151,7 @@ export async function ingest(opts: IngestOptions, onStage?: (name: string, ms: n
   }
   if (!catalogue) {
     const all = old ? decodeDumps(files) : read;
-    const s0 = initialState({ ...input, dumps: all.dumps, warnings: [...all.warnings, ...terms.warnings] });
+    const s0 = initialState({ ...input, dumps: all.dumps, warnings: [...all.warnings, ...skipped, ...terms.warnings] });
     catalogue = await runPipeline(s0, stageDone, known, catalogueStages);
     keep = { snapshot: snapshotOf(catalogue, all.warnings, catalogue.warnings.slice(s0.warnings.length)) };
   }

@@ -1,10 +1,9 @@
-// All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
+// All file access of the ingest but the dumps (dumps-file.ts): registry, overrides and taxonomy; writing pages and catalogue.json.
 import { closeSync, copyFileSync, existsSync, linkSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { createHash, hash } from "node:crypto";
 import path from "node:path";
-import iconv from "iconv-lite";
 import yaml from "js-yaml";
 import type { Warning } from "./types.ts";
 import { readFrontMatter } from "./frontmatter.ts";
@@ -12,140 +11,9 @@ import type { RegistryEntry } from "./stages/permalinks.ts";
 import type { TermStat, TermStats } from "./stages/related/tfidf.ts";
 import type { Memo, PageRecord } from "./ingest-cache.ts";
 
-export interface DumpFile {
-  file: string;
-  text: string;
-  /** Hash of the file's bytes (cache keys of what is read from it); absent for text that did not come from a file. */
-  hash?: string;
-}
-
-/** Reads every regular file in the dumps folder (sorted by name), decoding UTF-8 (with or without BOM), UTF-16 or Windows-1252. */
-export function readDumps(dir: string): { dumps: DumpFile[]; warnings: Warning[] } {
-  return decodeDumps(readDumpFiles(dir));
-}
-
-/** A dump file's bytes, not yet decoded (read on first use), their hash and the file's stamp. */
-export interface DumpBytes {
-  file: string;
-  size: number;
-  hash: string;
-  stamp: DumpStamp;
-  bytes: () => Buffer;
-}
-
-/**
- * What a dump file looked like when its hash was taken: a file whose size, times and inode are the same is taken to
- * hold the same bytes (as git and make take it), unless it changed less than STAMP_MARGIN_MS before the hash was taken
- * (a second change within the same clock tick would leave the times as they were).
- */
-export interface DumpStamp {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  /** When the hash was taken (epoch ms). */
-  at: number;
-  hash: string;
-}
-
-const STAMP_MARGIN_MS = 2000;
-
-/**
- * Every regular file in the dumps folder, sorted by name (hidden files are not dumps). A file whose stamp matches one
- * in `known` (name → stamp of an earlier read) keeps that hash and is read only if its bytes are asked for: at 100,000
- * papers reading and hashing every dump took about 2 s of each rebuild.
- */
-export function readDumpFiles(dir: string, known?: Map<string, DumpStamp>): DumpBytes[] {
-  if (!existsSync(dir)) throw new Error(`dumps folder ${dir} does not exist`);
-  const files: DumpBytes[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    const full = path.join(dir, file);
-    const st = statSync(full);
-    if (file.startsWith(".") || !st.isFile()) continue;
-    const was = known?.get(file);
-    const same = was !== undefined && was.size === st.size && was.mtimeMs === st.mtimeMs && was.ctimeMs === st.ctimeMs && was.ino === st.ino && st.mtimeMs + STAMP_MARGIN_MS < was.at && st.ctimeMs + STAMP_MARGIN_MS < was.at;
-    if (same) {
-      let bytes: Buffer | undefined;
-      files.push({ file, size: st.size, hash: was.hash, stamp: was, bytes: () => (bytes ??= readFileSync(full)) });
-      continue;
-    }
-    const at = Date.now();
-    const bytes = readFileSync(full);
-    const h = hash("sha256", bytes, "base64url").slice(0, 22);
-    files.push({ file, size: bytes.length, hash: h, stamp: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, at, hash: h }, bytes: () => bytes });
-  }
-  return files;
-}
-
-export function decodeDumps(files: DumpBytes[]): { dumps: DumpFile[]; warnings: Warning[] } {
-  const dumps: DumpFile[] = [];
-  const warnings: Warning[] = [];
-  for (const f of files) {
-    const decoded = decodeDump(f.file, f.bytes());
-    warnings.push(...decoded.warnings);
-    if (decoded.text !== null) dumps.push({ file: f.file, text: decoded.text, hash: f.hash });
-  }
-  return { dumps, warnings };
-}
-
 /** A hash of a file's bytes; null when it does not exist. */
 export function fileHash(file: string): string | null {
   return existsSync(file) ? hash("sha256", readFileSync(file), "base64url") : null;
-}
-
-export function decodeDump(file: string, bytes: Buffer): { text: string | null; warnings: Warning[] } {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    const enc = bytes[0] === 0xff ? "utf16le" : "utf16be";
-    return withoutControls(file, iconv.decode(bytes.subarray(2), enc), [{ file, line: 0, message: `decoded as ${enc.toUpperCase()} (byte order mark)` }]);
-  }
-  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  const body = bom ? bytes.subarray(3) : bytes;
-  // Harmless, but said: --strict asks for clean input, and the issue is easy to fix at the source.
-  const notes: Warning[] = bom ? [{ file, line: 1, message: "UTF-8 byte order mark removed" }] : [];
-  const crlf = body.indexOf("\r\n");
-  if (crlf !== -1) notes.push({ file, line: body.subarray(0, crlf).toString("latin1").split("\n").length, message: "Windows line endings (CRLF) read as plain line ends" });
-  let controls = 0;
-  for (let i = 0; i < body.length; i++) {
-    const b = body[i];
-    if (b < 32 && b !== 9 && b !== 10 && b !== 13) controls++;
-  }
-  // A text file with a stray control byte or two is kept (they are removed below); many of them, or NUL runs, mean binary.
-  if (controls > Math.max(2, body.length / 100)) {
-    return { text: null, warnings: [{ file, line: 0, message: `binary file (${controls} control bytes): skipped, no papers read` }] };
-  }
-  try {
-    return withoutControls(file, new TextDecoder("utf-8", { fatal: true }).decode(body), notes);
-  } catch {
-    const at = firstInvalidUtf8Line(body);
-    return withoutControls(file, iconv.decode(body, "windows-1252"), [...notes, { file, line: at, message: "not valid UTF-8: decoded as Windows-1252 (Latin-1); check accented letters" }]);
-  }
-}
-
-/** C0 controls other than tab/newline/carriage return, DEL and C1 controls: never text, removed with a warning naming the first line. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-
-function withoutControls(file: string, text: string, warnings: Warning[]): { text: string; warnings: Warning[] } {
-  const found = text.match(CONTROL);
-  if (!found) return { text, warnings };
-  const line = text.slice(0, text.search(CONTROL)).split(/\r\n?|\n/).length;
-  return { text: text.replace(CONTROL, ""), warnings: [...warnings, { file, line, message: `${found.length} control character${found.length === 1 ? "" : "s"} (not text) removed` }] };
-}
-
-function firstInvalidUtf8Line(bytes: Buffer): number {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 10) {
-      try {
-        new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(start, i));
-      } catch {
-        return line;
-      }
-      line++;
-      start = i + 1;
-    }
-  }
-  return 0;
 }
 
 /** A published slug: lowercase ASCII letters, digits and single hyphens, at most 80 characters (no `.`, `/` or `..`). */

@@ -1,6 +1,6 @@
 // The ingest pipeline, declared in one place: parse → merge → clean text → permalinks → classify → relate → overrides.
 import type { CleanText, Entry, Paper, Rejected, Warning } from "./types.ts";
-import type { DumpFile } from "./io.ts";
+import type { DumpFile } from "./dumps-file.ts";
 import type { Memo, Slot } from "./ingest-cache.ts";
 import type { NeighbourState } from "./stages/related/carry-over.ts";
 import { parseDump } from "./stages/parse.ts";

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from "node:os";
 import path from "node:path";
 import { build, root } from "../scripts/build.ts";
-import { readDumps } from "../scripts/io.ts";
+import { readDumps } from "../scripts/dumps-file.ts";
 import { parseDump } from "../scripts/stages/parse.ts";
 import { templateVersion } from "../scripts/render-cache.ts";
 import { removeBuildCache } from "./helpers/cache.ts";

@@ -3,17 +3,19 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, root } from "../scripts/build.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
 import { readFrontMatter } from "../scripts/frontmatter.ts";
-import { decodeDump, swapIn } from "../scripts/io.ts";
+import { decodeDump } from "../scripts/dumps-file.ts";
+import { swapIn } from "../scripts/io.ts";
 import { createMarkdown } from "../scripts/eleventy/markdown.ts";
 import { katexOptions } from "../scripts/katex-options.ts";
-import { CUT_TITLE, DATED_CASES, FULL_ABSTRACT, TEXT_STAGE_KNOWN_MATH, hostileEntries } from "./fixtures/hostile/cases.ts";
+import { CUT_TITLE, DATED_CASES, FULL_ABSTRACT, ONE_BAD_BYTE, TEXT_STAGE_KNOWN_MATH, hostileEntries } from "./fixtures/hostile/cases.ts";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { find, hasClass, htmlFiles, parseHtml, readHtml, squash, textOf, unsafeMarkup, type Node } from "./helpers/html.ts";
 
@@ -34,6 +36,40 @@ function tempDumps(): { dir: string; dumps: string; out: string } {
   made.push(path.join(dir, "dumps"));
   cpSync(FIXTURES, path.join(dir, "dumps"), { recursive: true });
   return { dir, dumps: path.join(dir, "dumps"), out: path.join(dir, "site") };
+}
+
+/** A marker in a file outside the dumps folder, laid out as a dump: linked from the dumps folder, it must never be read. */
+const SECRET = `SECRET-${process.pid}-OUTSIDE-THE-DUMPS`;
+
+/** Entries of the dumps folder that are not dumps, made at run time (git keeps neither pipes nor links to /etc). */
+const NON_DUMPS: [name: string, what: string][] = [
+  ["09-link-to-secret.txt", "symbolic link to a path outside the dumps folder"],
+  ["10-link-to-passwd.txt", "symbolic link to a path outside the dumps folder"],
+  ["11-dangling-link.txt", "symbolic link to nothing \\(dangling\\)"],
+  ["12-subfolder", "folder"],
+  ["13-pipe.txt", "named pipe \\(FIFO\\)"],
+];
+
+function addNonDumps(t: ReturnType<typeof tempDumps>): void {
+  const secret = path.join(t.dir, "secret.txt");
+  writeFileSync(secret, `Daily Papers\n\n${SECRET} Title\n\nThe ${SECRET} abstract is long enough to be read as the abstract of a paper.\n`);
+  symlinkSync(secret, path.join(t.dumps, "09-link-to-secret.txt"));
+  symlinkSync("/etc/passwd", path.join(t.dumps, "10-link-to-passwd.txt"));
+  symlinkSync(path.join(t.dir, "gone.txt"), path.join(t.dumps, "11-dangling-link.txt"));
+  mkdirSync(path.join(t.dumps, "12-subfolder"));
+  writeFileSync(path.join(t.dumps, "12-subfolder", "inner.txt"), readFileSync(secret));
+  assert.equal(spawnSync("mkfifo", [path.join(t.dumps, "13-pipe.txt")]).status, 0, "mkfifo makes a named pipe");
+}
+
+/** Every file under `dir` (relative path → SHA-256 of its bytes). */
+function tree(dir: string): Map<string, string> {
+  return new Map(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort()
+      .map((f) => [path.relative(dir, f), createHash("sha256").update(readFileSync(f)).digest("hex")]),
+  );
 }
 
 /** TeX text-mode syntax that the text stage may legitimately read as LaTeX: braces, backticks, `~`, `''`. */
@@ -64,6 +100,7 @@ function shownAbstract(doc: Node): string {
 
 before(async () => {
   tmp = tempDumps();
+  addNonDumps(tmp);
   const r = await build({ dumps: tmp.dumps, out: tmp.out, base: "/", strict: false, log: () => {} });
   assert.equal(r.ok, true);
   report = r.report;
@@ -106,6 +143,59 @@ describe("damaged dumps are reported by file and line, the rest builds", () => {
   test("every readable entry of the hostile dump became a page", () => {
     for (const e of hostileEntries()) paperBySource("01-hostile.txt", e.title);
   });
+});
+
+describe("only dumps are read", () => {
+  test("links, a dangling link, a subfolder and a named pipe in the dumps folder are skipped with a warning naming each, and the build finishes", () => {
+    for (const [name, what] of NON_DUMPS) assert.match(report, new RegExp(`\\n  ${name.replace(".", "\\.")}: ${what}: skipped, not read`), name);
+  });
+  test("nothing of a file linked from outside the dumps folder (/etc/passwd included) or of a file that is not a dump appears anywhere in the site", () => {
+    const leaks: string[] = [];
+    for (const f of tree(tmp.out).keys()) {
+      const text = readFileSync(path.join(tmp.out, f), "latin1");
+      for (const s of [SECRET, "root:x:0:0", "Some abstract that is long enough", '"Some Paper"', "title,abstract"]) if (text.includes(s)) leaks.push(`${f}: ${s}`);
+    }
+    assert.deepEqual(leaks, []);
+    assert.doesNotMatch(report, new RegExp(`${SECRET}|root:x:0:0|Some Paper`));
+    const csv = cat.rejected.filter((r) => r.file === "06-unknown-layout.csv");
+    assert.deepEqual(csv.map((r) => r.line), [1]);
+  });
+  test("one byte that is not UTF-8 spoils only its own line: every entry of its file keeps its title, abstract, date and URL", () => {
+    for (const e of ONE_BAD_BYTE) {
+      const p = paperBySource("08-one-bad-byte.txt", e.title) as CatalogueJson["papers"][number] & { date: string | null };
+      assert.deepEqual([p.title, p.abstract, p.date, p.url], [e.title, e.abstract, e.date, `/papers/${e.slug}/`]);
+    }
+    assert.match(report, /08-one-bad-byte\.txt:21: bytes not valid UTF-8: this line read as Windows-1252/);
+    assert.equal(report.match(/08-one-bad-byte\.txt/g)?.length, 2, "one warning for the file, besides its line in the list of dumps read");
+  });
+});
+
+describe("an input with no papers stops before Eleventy, with exit 1 and a message naming the dumps folder; the previous site is untouched", () => {
+  const cases: [string, (dumps: string) => void, RegExp][] = [
+    ["an empty dumps folder (but for a hidden file)", (d) => writeFileSync(path.join(d, ".DS_Store"), "x"), /build failed: dumps folder ".*" holds no dump files \(names starting with "\." are not dumps\); nothing to build/],
+    ["a dumps folder of links and folders only", (d) => (symlinkSync("/etc/passwd", path.join(d, "passwd.txt")), mkdirSync(path.join(d, "sub"))), /build failed: dumps folder ".*" holds only entries that are not dumps \("passwd\.txt", "sub": /],
+    ["a dumps folder whose every entry is rejected", (d) => (writeFileSync(path.join(d, "notes.csv"), "a,b\n1,2\n"), writeFileSync(path.join(d, "empty.txt"), "")), /No papers: every entry of the dumps in ".*" was rejected or could not be read \(see the report above\): site not built/],
+  ];
+  for (const [name, fill, message] of cases) {
+    test(name, () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "no-papers-"));
+      const dumps = path.join(dir, "dumps");
+      mkdirSync(dumps);
+      fill(dumps);
+      const before = tree(tmp.out);
+      try {
+        const r = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts/build.ts"), "--dumps", dumps, "--out", tmp.out], { cwd: root, encoding: "utf8", timeout: 120_000 });
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout + r.stderr, message);
+        assert.doesNotMatch(r.stdout + r.stderr, /Search index|Site written|Pagefind|not able to build an index/);
+        assert.deepEqual(tree(tmp.out), before);
+        assert.deepEqual(readdirSync(tmp.dir).filter((n) => n.includes(".staging-") || n.includes(".old-")), []);
+      } finally {
+        removeBuildCache(dumps);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe("hostile text stays text", () => {

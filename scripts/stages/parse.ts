@@ -45,7 +45,8 @@ export function parseDump(file: string, text: string): ParseResult {
   return {
     layout: "unknown",
     entries: [],
-    rejected: [{ file, line: 1, reason: `unknown layout: expected a "Daily Papers" page or a compact dump, found ${JSON.stringify(clip(nonEmpty[0].text))}` }],
+    // Not a dump: nothing of it is quoted, as it may be any file (reasons of a dump's entries quote at most 60 characters).
+    rejected: [{ file, line: 1, reason: `unknown layout: not a "Daily Papers" page or a compact dump (its first lines are neither the page's header nor "Subscribe" and a title); no papers read` }],
     warnings: [],
   };
 }
@@ -136,9 +137,14 @@ function parsePage(file: string, lines: Line[], headerLastLine: number, endsWith
   return withTruncationWarnings(result);
 }
 
+/** An authors/date block; one damaged line in it (a byte that was not UTF-8) does not make it a title, which would shift every later entry. */
 function isMeta(block: Line[]): boolean {
-  const t = block[0].text.trim();
-  return AUTHORS.test(t) || t === "·" || META_DATE.test(t);
+  let meta = 0;
+  for (const l of block) {
+    const t = l.text.trim();
+    if (AUTHORS.test(t) || t === "·" || META_DATE.test(t)) meta++;
+  }
+  return meta > 0 && meta >= block.length - 1;
 }
 
 function readMeta(file: string, block: Line[], warnings: Warning[]): { date: string | null; upvotes: number | null; authors: number | null } {

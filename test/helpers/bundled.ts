@@ -1,7 +1,7 @@
 // Test helper: the entries of the bundled dumps (content/dumps), as the parser reads them: the seed of synthetic dumps.
 import path from "node:path";
 import { root } from "../../scripts/build.ts";
-import { readDumps } from "../../scripts/io.ts";
+import { readDumps } from "../../scripts/dumps-file.ts";
 import { parseDump } from "../../scripts/stages/parse.ts";
 import type { Entry } from "../../scripts/types.ts";
 
