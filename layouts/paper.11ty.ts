@@ -30,7 +30,7 @@ export function render(page: { paper: PaperPage<PaperPageData>; content: string;
   return html`<article class="paper" data-pagefind-body>
 <div hidden data-pagefind-ignore><span data-pagefind-meta="title">${data.title}</span>
 ${data.published ? html`<span hidden data-pagefind-meta="date">${data.published}</span><span hidden data-pagefind-sort="date">${data.published}</span><span hidden data-pagefind-filter="year">${year}</span>` : html`<span hidden data-pagefind-sort="date">0000-00-00</span>`}
-<span hidden data-pagefind-sort="upvotes">${String(data.upvotes ?? 0).padStart(6, "0")}</span><span hidden data-pagefind-meta="upvotes">${String(data.upvotes ?? 0)}</span>
+<span hidden data-pagefind-sort="upvotes">${String(data.upvotes ?? 0).padStart(16, "0")}</span><span hidden data-pagefind-meta="upvotes">${String(data.upvotes ?? 0)}</span>
 <span hidden data-pagefind-filter="code">${data.links.length ? "has code or project page" : "no code link"}</span></div>
 <h1 dir="auto"${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>${titleHtml(data.titleMarkdown)}</h1>
 <p class="facts">${data.published ? html`<time datetime="${data.published}">${formatDate(data.published)}</time>` : html`<span>undated</span>`}${
