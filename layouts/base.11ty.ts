@@ -3,6 +3,7 @@ import { html, trusted } from "../scripts/eleventy/html.ts";
 import { headMeta, type BuildSettings } from "../scripts/eleventy/publish.ts";
 import type { Chunk } from "../scripts/eleventy/indexes.ts";
 import type { PaperPageData } from "../scripts/stages/write.ts";
+import { closeBidi } from "../scripts/stages/text/bidi.ts";
 import { SITE_NAME } from "./partials.ts";
 
 /** Only the site's own scripts, styles and fonts; inline styles for KaTeX; WebAssembly and a blob worker for Pagefind. */
@@ -26,13 +27,13 @@ interface BaseData {
   noindex?: boolean;
 }
 
-/** At most `max` characters, cut at a word boundary with an ellipsis. */
+/** At most `max` characters, cut at a word boundary with an ellipsis (bidi controls the cut leaves open closed again). */
 function clip(s: string, max: number): string {
   // Text whose only whitespace is single spaces (most descriptions) needs no replacing, and testing is cheaper.
   const t = (/\s\s|[^\S ]/.test(s) ? s.replace(/\s+/g, " ") : s).trim();
   if (t.length <= max) return t;
   const cut = t.slice(0, max - 1);
-  return `${cut.slice(0, cut.lastIndexOf(" ") > max / 2 ? cut.lastIndexOf(" ") : cut.length).replace(/[\s,;:.]+$/, "")}…`;
+  return closeBidi(`${cut.slice(0, cut.lastIndexOf(" ") > max / 2 ? cut.lastIndexOf(" ") : cut.length).replace(/[\s,;:.]+$/, "")}…`);
 }
 
 export function render(page: BaseData): string {

@@ -30,9 +30,9 @@ export function render(page: { paper: PaperPage<PaperPageData>; content: string;
   return html`<article class="paper" data-pagefind-body>
 <div hidden data-pagefind-ignore><span data-pagefind-meta="title">${data.title}</span>
 ${data.published ? html`<span hidden data-pagefind-meta="date">${data.published}</span><span hidden data-pagefind-sort="date">${data.published}</span><span hidden data-pagefind-filter="year">${year}</span>` : html`<span hidden data-pagefind-sort="date">0000-00-00</span>`}
-<span hidden data-pagefind-sort="upvotes">${String(data.upvotes ?? 0).padStart(6, "0")}</span><span hidden data-pagefind-meta="upvotes">${String(data.upvotes ?? 0)}</span>
+<span hidden data-pagefind-sort="upvotes">${String(data.upvotes ?? 0).padStart(16, "0")}</span><span hidden data-pagefind-meta="upvotes">${String(data.upvotes ?? 0)}</span>
 <span hidden data-pagefind-filter="code">${data.links.length ? "has code or project page" : "no code link"}</span></div>
-<h1${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>${titleHtml(data.titleMarkdown)}</h1>
+<h1 dir="auto"${data.hasMath ? trusted(" data-pagefind-ignore") : ""}>${titleHtml(data.titleMarkdown)}</h1>
 <p class="facts">${data.published ? html`<time datetime="${data.published}">${formatDate(data.published)}</time>` : html`<span>undated</span>`}${
     data.authors !== null ? html` · <span>${data.authors} ${data.authors === 1 ? "author" : "authors"}</span>` : ""
   }${data.upvotes !== null ? html` · <span>${data.upvotes} ${data.upvotes === 1 ? "upvote" : "upvotes"}</span>` : ""}${data.arxiv ? html` · arXiv <a href="https://arxiv.org/abs/${data.arxiv}">${data.arxiv}</a>` : ""}</p>
@@ -44,13 +44,13 @@ ${trusted(data.content)}
 ${data.hasMath ? html`<div hidden>${data.title}. ${data.description}</div>` : ""}
 <dl class="paper-facts">
 <dt>Topics</dt><dd><ul class="tags">${data.topics.map((t) => html`<li><a href="/topics/${t}/" data-pagefind-filter="topic">${topicName(topics, t)}</a></li>`)}</ul></dd>
-${data.keywords.length ? html`<dt data-pagefind-ignore>Key terms</dt><dd data-pagefind-ignore><ul class="tags">${data.keywords.map((k) => html`<li><a href="/search/?q=${encodeURIComponent(k)}">${k}</a></li>`)}</ul></dd>` : ""}
+${data.keywords.length ? html`<dt data-pagefind-ignore>Key terms</dt><dd data-pagefind-ignore><ul class="tags">${data.keywords.map((k) => html`<li><a href="/search/?q=${encodeURIComponent(k)}" dir="auto">${k}</a></li>`)}</ul></dd>` : ""}
 ${data.links.length ? html`<dt>Code and links</dt><dd><ul class="links">${data.links.map((l) => html`<li><a href="${l}" rel="noopener">${l}</a></li>`)}</ul></dd>` : ""}
 </dl>
 </article>
 ${citeBox(page.paper.data, page.build)}
 ${data.related.length ? html`<section class="related" aria-labelledby="related-h"><h2 id="related-h">Related papers</h2><ol>${data.related.map(
-    (r) => html`<li><a href="${r.url}">${r.title}</a> <span class="why">shares ${r.terms.map((t, i) => html`${i ? ", " : ""}<em>${t}</em>`)}</span></li>`,
+    (r) => html`<li><a href="${r.url}" dir="auto">${r.title}</a> <span class="why">shares ${r.terms.map((t, i) => html`${i ? ", " : ""}<em>${t}</em>`)}</span></li>`,
   )}</ol></section>` : ""}
 <section class="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2><ul>${data.sources.map((s) => html`<li><code>${s.file}:${s.line}</code></li>`)}</ul></section>
 `.html;

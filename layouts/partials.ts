@@ -31,7 +31,7 @@ const ITEMS_SIZE = 200000;
 function paperItem(p: PaperCard, topics: Topic[]): SafeHtml {
   let item = items.get(p.url);
   if (item === undefined) {
-    item = html`<li><a class="paper-title" href="${p.url}">${titleHtml(p.titleMarkdown)}</a>
+    item = html`<li><a class="paper-title" href="${p.url}" dir="auto">${titleHtml(p.titleMarkdown)}</a>
 <span class="meta">${p.published ? html`<time datetime="${p.published}">${formatDate(p.published)}</time>` : "undated"}${p.upvotes !== null ? html` · ${p.upvotes} ${p.upvotes === 1 ? "upvote" : "upvotes"}` : ""} · ${p.topics.map((t, i) => html`${i ? ", " : ""}${topicName(topics, t)}`)}</span></li>`;
     if (items.size >= ITEMS_SIZE) items.clear();
     items.set(p.url, item);

@@ -15,6 +15,7 @@ import { finishSearchPage } from "./search-page.ts";
 import { SiteRender, WorkerPool, type IndexInput } from "./render.ts";
 import { dropCache, lastRender, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
+import { printable } from "./printable.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -295,7 +296,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((e: Error) => {
-    console.error(`build failed: ${e.message}`);
+    console.error(`build failed: ${printable(e.message)}`);
     process.exitCode = 1;
   });
 }

@@ -1,5 +1,6 @@
 // The build report: what was read, merged, written, rejected and warned about, as short text lines.
 import type { State } from "./pipeline.ts";
+import { printable } from "./printable.ts";
 
 export interface ReportFigures {
   dumps: { file: string; layout: string; entries: number }[];
@@ -63,5 +64,6 @@ export function formatReport(s: State, pages: { written: number; unchanged: numb
   for (const r of s.rejected) lines.push(`  ${r.file}:${r.line}: ${r.reason}`);
   lines.push(`Warnings: ${f.warnings}`);
   for (const w of s.warnings) lines.push(`  ${w.file}${w.line ? `:${w.line}` : ""}: ${w.message}`);
-  return lines.join("\n");
+  // File names, titles and messages come from the input: a newline or an escape sequence in one must not print as one.
+  return lines.map(printable).join("\n");
 }

@@ -17,11 +17,11 @@ export interface Entry {
   title: string;
   /** Raw abstract, whitespace-collapsed to one line. */
   abstract: string;
-  /** Publication date `YYYY-MM-DD` when the dump has a meta block, else null. */
+  /** Publication date `YYYY-MM-DD` when the dump has a meta block with a real date in 1900–2100 (stages/dates.ts), else null. */
   date: string | null;
-  /** Hugging Face upvotes when the meta block has them, else null. */
+  /** Hugging Face upvotes when the meta block has them as an exact (safe) integer, else null; a bad one is warned about. */
   upvotes: number | null;
-  /** Author count when the meta block has it, else null. */
+  /** Author count when the meta block has it as an exact (safe) integer, else null; a bad one is warned about. */
   authors: number | null;
   /** True when the parser saw the entry end early (e.g. last entry of a file cut mid-block). */
   truncated: boolean;
@@ -44,9 +44,12 @@ export interface Warning {
 
 /** Output of the text stage for one field. */
 export interface CleanText {
-  /** Markdown for markdown-it: every prose character escaped, math as `$…$` spans, emphasis as `*…*`. */
+  /**
+   * Markdown for markdown-it: every prose character escaped, math as `$…$` spans, emphasis as `*…*`. Like `plain`, its
+   * bidi embeddings, overrides and isolates are balanced (stages/text/bidi.ts): what the text opens, it closes.
+   */
   markdown: string;
-  /** Plain Unicode text for <title>, meta tags, feeds, catalogue.json and search (no TeX, no markup). */
+  /** Plain Unicode text for <title>, meta tags, feeds, catalogue.json and search (no TeX, no markup), bidi-balanced. */
   plain: string;
   /** Counts for the build report. */
   stats: TextStats;
@@ -80,7 +83,9 @@ export interface Paper {
   slug: string;
   title: CleanText;
   abstract: CleanText;
+  /** `YYYY-MM-DD` in 1900–2100, or null (as Entry; a curator's override is held to the same range). */
   date: string | null;
+  /** Exact upvotes and author count, or null (as Entry). */
   upvotes: number | null;
   authors: number | null;
   /** Links found in the abstract (GitHub, project pages), in order of appearance, deduplicated. */

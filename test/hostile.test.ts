@@ -15,7 +15,7 @@ import { decodeDump } from "../scripts/dumps-file.ts";
 import { swapIn } from "../scripts/io.ts";
 import { createMarkdown } from "../scripts/eleventy/markdown.ts";
 import { katexOptions } from "../scripts/katex-options.ts";
-import { CUT_TITLE, DATED_CASES, FULL_ABSTRACT, ONE_BAD_BYTE, TEXT_STAGE_KNOWN_MATH, hostileEntries } from "./fixtures/hostile/cases.ts";
+import { BAD_VALUE_CASES, CUT_TITLE, DATED_CASES, FORGED_NAME, FORGED_TITLE, FULL_ABSTRACT, ONE_BAD_BYTE, RLO_TITLE, TEXT_STAGE_KNOWN_MATH, hostileEntries } from "./fixtures/hostile/cases.ts";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { find, hasClass, htmlFiles, parseHtml, readHtml, squash, textOf, unsafeMarkup, type Node } from "./helpers/html.ts";
 
@@ -35,6 +35,9 @@ function tempDumps(): { dir: string; dumps: string; out: string } {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hostile-"));
   made.push(path.join(dir, "dumps"));
   cpSync(FIXTURES, path.join(dir, "dumps"), { recursive: true });
+  // Compact layout, the last entry cut off (no final newline, mid-sentence): a warning names the file and quotes the title.
+  const forged = ["Get trending papers in your email inbox once a day!", "Get trending papers in your email inbox!", "SubscribeA Paper In A Dump With A Forged Name", "Its file name holds an escape sequence that clears a terminal and a newline followed by a fake report line.", FORGED_TITLE, "This abstract stops in the middle of a"];
+  writeFileSync(path.join(dir, "dumps", FORGED_NAME), forged.join("\n"));
   return { dir, dumps: path.join(dir, "dumps"), out: path.join(dir, "site") };
 }
 
@@ -479,5 +482,72 @@ describe("defence in depth", () => {
     const problems = unsafeMarkup(parseHtml(`<div>${out}</div>`));
     assert.deepEqual(problems, []);
     assert.doesNotMatch(out, /<a |<b /);
+  });
+});
+
+/** Embeddings, overrides and isolates a text leaves open at its end, counted as UAX #9 pairs them (0: text after it is unaffected). */
+function openBidi(s: string): number {
+  const open: string[] = [];
+  for (const c of s) {
+    if ("\u202a\u202b\u202d\u202e".includes(c)) open.push("e");
+    else if ("\u2066\u2067\u2068".includes(c)) open.push("i");
+    else if (c === "\u202c" && open.at(-1) === "e") open.pop();
+    else if (c === "\u2069" && open.includes("i")) open.length = open.lastIndexOf("i");
+  }
+  return open.length;
+}
+
+describe("values the catalogue cannot show as written", () => {
+  type Shown = { url: string; title: string; date: string | null; upvotes?: number | null; sources: { file: string; title: string }[] };
+  const shown = (title: string) => (cat.papers as unknown as Shown[]).find((p) => p.sources.some((s) => s.file === "12-bad-values.txt" && s.title === title))!;
+
+  test("a title with an open right-to-left override is isolated in HTML (dir=auto) and closed before what follows it in plain text", () => {
+    const p = shown(RLO_TITLE);
+    assert.ok(p.title.startsWith(RLO_TITLE));
+    assert.equal(openBidi(p.title), 0, "catalogue.json title leaves an override open");
+    const doc = pageOf(p.url);
+    const h1 = find(doc, (e) => e.name === "h1")!;
+    assert.equal(h1.attribs?.dir, "auto");
+    const title = textOf(find(doc, (e) => e.name === "title")!);
+    assert.ok(title.endsWith(` · ${SITE_NAME}`), title);
+    assert.ok(title.startsWith(RLO_TITLE));
+    assert.equal(openBidi(title.slice(0, -` · ${SITE_NAME}`.length)), 0, "<title>: the site name after the title is reversed");
+    const ogTitle = find(doc, (e) => e.name === "meta" && e.attribs?.property === "og:title");
+    if (ogTitle) assert.equal(openBidi(ogTitle.attribs!.content), 0);
+    // The date listing holds it with other papers: its link is isolated from the date and topics after it.
+    const listing = readHtml(path.join(tmp.out, "dates/2024/03/index.html"));
+    const link = find(listing, (e) => e.name === "a" && hasClass(e, "paper-title") && textOf(e).startsWith(RLO_TITLE));
+    assert.equal(link?.attribs?.dir, "auto");
+    const feed = readFileSync(path.join(tmp.out, "feed.xml"), "utf8");
+    const entry = feed.split("<entry>").find((e) => e.includes("Bidi Overrides"));
+    assert.ok(entry, "the dated RLO paper is in the Atom feed");
+    assert.equal(openBidi(/<title[^>]*>([^<]*)<\/title>/.exec(entry)![1]), 0, "feed title leaves an override open");
+  });
+
+  test("upvotes beyond the safe integer range are reported with file:line and the value, and left out; a safe count shows exactly", () => {
+    assert.match(report, /12-bad-values\.txt:19: upvote count 99999999999999999999 \(20 digits\) is too large/);
+    assert.match(report, /12-bad-values\.txt:27: upvote count 9007199254740993 \(16 digits\) is too large/);
+    for (const c of BAD_VALUE_CASES) {
+      const p = shown(c.title);
+      assert.equal(p.upvotes ?? null, c.upvotes, c.title);
+      const facts = squash(textOf(find(pageOf(p.url), (e) => e.name === "p" && hasClass(e, "facts"))!));
+      if (c.upvotes === null) assert.doesNotMatch(facts, /upvote|e\+?20|9007199254740992/, facts);
+      else assert.match(facts, new RegExp(`${c.upvotes} upvotes`));
+    }
+  });
+
+  test("years 9999 and 0050 are both refused with a warning naming file:line and the date; the papers stay, undated", () => {
+    assert.match(report, /12-bad-values\.txt:43: date "Mar 10, 9999 4": year 9999 is outside 1900–2100/);
+    assert.match(report, /12-bad-values\.txt:51: date "Mar 11, 0050 4": year 0050 is outside 1900–2100/);
+    for (const c of BAD_VALUE_CASES) assert.equal(shown(c.title).date, c.date, c.title);
+  });
+
+  test("a file name with an escape sequence and newlines, and a title with a bidi override, are printed as visible escapes: no report line is forged", () => {
+    assert.doesNotMatch(report, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, "a raw control character in the report");
+    const counts = report.split("\n").filter((l) => l.startsWith("Warnings:"));
+    assert.equal(counts.length, 1, counts.join(" | "));
+    assert.notEqual(counts[0], "Warnings: 0");
+    assert.ok(report.includes("08-\\x1b[2J\\x1b[H\\x0aWarnings: 0\\x0a.txt"), "the file name is shown with its escapes");
+    assert.ok(report.includes("A Cut Title With \\u202ean Override"), "the title in the warning is shown with its escape");
   });
 });

@@ -18,6 +18,7 @@ import { pages } from "../scripts/stages/write.ts";
 import { readFrontMatter } from "../scripts/frontmatter.ts";
 import { createMarkdown } from "../scripts/eleventy/markdown.ts";
 import { titleHtml } from "../layouts/partials.ts";
+import { closeBidi } from "../scripts/stages/text/bidi.ts";
 import { find, hasClass, parseHtml, squash, textOf, unsafeMarkup } from "./helpers/html.ts";
 
 const taxonomy = validateTaxonomy(yaml.load(readFileSync(path.join(root, "content/taxonomy.yaml"), "utf8"), { schema: yaml.CORE_SCHEMA }), "taxonomy.yaml");
@@ -53,6 +54,8 @@ const entries = fc.uniqueArray(fc.record({ title: line(1, 300), abstract: line(4
 
 /** Syntax the text stage reads as TeX (text mode or math): those inputs are checked for safety, not for exact text. */
 const TEX_LIKE = /[\\$^_{}~`]|''|[\uE000-\uE00F]/;
+/** Text as shown: whitespace runs as one space, and the bidi overrides and isolates it leaves open closed at its end. */
+const shown = (s: string) => closeBidi(squash(s));
 
 function compactDump(items: { title: string; abstract: string }[]): string {
   return "Get trending papers in your email inbox!\n" + items.map((e, i) => `${i === 0 ? "Subscribe" : ""}${e.title}\n${e.abstract}`).join("\n") + "\n";
@@ -131,12 +134,12 @@ test("titles and abstracts that stay prose (no TeX-like syntax, no math found) s
         const { data, content } = readFrontMatter(texts.get(`${p.slug}.md`)!);
         if (!TEX_LIKE.test(item.title) && p.title.stats.mathSpans === 0) {
           const t = visible(titleHtml(String(data.titleMarkdown)).html);
-          assert.deepEqual({ text: t.text, math: t.math }, { text: squash(item.title), math: false }, `title ${JSON.stringify(item.title)}`);
-          assert.equal(p.title.plain, squash(item.title));
+          assert.deepEqual({ text: t.text, math: t.math }, { text: shown(item.title), math: false }, `title ${JSON.stringify(item.title)}`);
+          assert.equal(p.title.plain, shown(item.title));
         }
         if (!TEX_LIKE.test(item.abstract) && p.abstract.stats.mathSpans === 0) {
           const a = visible(md.render(content));
-          assert.deepEqual({ text: a.text, math: a.math }, { text: squash(item.abstract), math: false }, `abstract ${JSON.stringify(item.abstract)}`);
+          assert.deepEqual({ text: a.text, math: a.math }, { text: shown(item.abstract), math: false }, `abstract ${JSON.stringify(item.abstract)}`);
         }
       }
     }),
@@ -175,7 +178,7 @@ test("full builds of random dumps show every title exactly and contain no input 
           const doc = parseHtml(readFileSync(path.join(out, p.url, "index.html"), "utf8"));
           assert.deepEqual(unsafeMarkup(doc), []);
           const title = p.sources[0].title;
-          if (!TEX_LIKE.test(title)) assert.equal(squash(textOf(find(doc, (e) => e.name === "h1")!)), squash(title));
+          if (!TEX_LIKE.test(title)) assert.equal(squash(textOf(find(doc, (e) => e.name === "h1")!)), shown(title));
         }
       } finally {
         removeBuildCache(path.join(dir, "dumps"), path.join(dir, "site"));

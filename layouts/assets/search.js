@@ -315,6 +315,8 @@ function renderResult(page) {
   link.className = "paper-title";
   link.href = page.url;
   link.textContent = page.meta?.title || page.url;
+  // Titles and excerpts are dump text: isolated, so a right-to-left title cannot reorder the text after it.
+  link.dir = "auto";
   li.append(link);
 
   const meta = document.createElement("span");
@@ -336,6 +338,7 @@ function renderResult(page) {
   if (page.excerpt) {
     const excerpt = document.createElement("p");
     excerpt.className = "excerpt";
+    excerpt.dir = "auto";
     appendExcerpt(excerpt, page.excerpt);
     li.append(excerpt);
   }

@@ -1,6 +1,7 @@
 // Overrides stage: applies the curators' corrections (content/overrides.yaml) on top of what the dumps say.
 import { z } from "zod";
 import type { Paper, Warning } from "../types.ts";
+import { isoDateProblem } from "./dates.ts";
 import { cleanText } from "./text.ts";
 
 const httpUrl = z.string().regex(/^https?:\/\/[^\s<>"]+$/, "must be an http(s) URL");
@@ -9,7 +10,14 @@ const httpUrl = z.string().regex(/^https?:\/\/[^\s<>"]+$/, "must be an http(s) U
 export const overrideSchema = z
   .object({
     title: z.string().min(1).optional(),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be YYYY-MM-DD").nullable().optional(),
+    date: z
+      .string()
+      .superRefine((d, ctx) => {
+        const problem = isoDateProblem(d);
+        if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(d)}: ${problem}` });
+      })
+      .nullable()
+      .optional(),
     topics: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1).max(3).optional(),
     arxiv: z.string().regex(/^\d{4}\.\d{4,5}(v\d+)?$/, "must be an arXiv id like 2301.01234").optional(),
     authors: z.array(z.string().min(1)).optional(),

@@ -1,6 +1,7 @@
 // Parse stage: one dump's text → entries, recognising the three known layouts by structure, never by file name.
 import type { Entry, Rejected, Warning } from "../types.ts";
 import { compact } from "./compact.ts";
+import { dateProblem } from "./dates.ts";
 
 export interface ParseResult {
   /** Which layout the file was read as. */
@@ -26,7 +27,9 @@ const PAGE_HEADER = new Set([
 const LISTING_DATE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}$/;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const AUTHORS = /^•\s*(\d+)\s+authors?$/;
-const META_DATE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4})(?:\s+(\d+))?$/;
+// The upvote count after the year: any token with a digit, so that a malformed one (`1.5k`, `-3`) is reported by itself
+// and the date kept.
+const META_DATE = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4})(?:\s+(\S*\d\S*))?$/;
 const MAX_TITLE = 400;
 
 /** Parse one dump. `file` is the name used in messages; `text` is already decoded (no BOM). */
@@ -153,14 +156,15 @@ function readMeta(file: string, block: Line[], warnings: Warning[]): { date: str
     const t = l.text.trim();
     const a = AUTHORS.exec(t);
     const d = META_DATE.exec(t);
-    if (a) meta.authors = Number(a[1]);
+    if (a) meta.authors = count(a[1], "author count", file, l.no, warnings);
     else if (d) {
       const month = MONTHS.indexOf(d[1]) + 1;
       const day = Number(d[2]);
       const year = Number(d[3]);
-      if (validDate(year, month, day)) meta.date = `${year}-${pad(month)}-${pad(day)}`;
-      else warnings.push({ file, line: l.no, message: `date ${JSON.stringify(t)} does not exist; kept the paper without a date` });
-      if (d[4] !== undefined) meta.upvotes = Number(d[4]);
+      const problem = dateProblem(year, month, day);
+      if (problem === null) meta.date = `${d[3]}-${pad(month)}-${pad(day)}`;
+      else warnings.push({ file, line: l.no, message: `date ${JSON.stringify(t)}: ${problem}; kept the paper without a date` });
+      if (d[4] !== undefined) meta.upvotes = count(d[4], "upvote count", file, l.no, warnings);
     } else if (t !== "·") warnings.push({ file, line: l.no, message: `unrecognised line in authors/date block: ${JSON.stringify(clip(t))}` });
   }
   return meta;
@@ -206,9 +210,19 @@ function joinBlock(block: Line[]): string {
   return SPACE_TO_FOLD.test(joined) ? joined.replace(/\s+/g, " ") : joined;
 }
 
-function validDate(y: number, m: number, d: number): boolean {
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d;
+/**
+ * A count as a number, exactly; null with a warning when it is not all digits, or beyond Number.MAX_SAFE_INTEGER (it
+ * would be rounded, `9007199254740993` → `…992`, or shown as `1e+20`): the paper is kept without it, never with a wrong one.
+ */
+function count(digits: string, what: string, file: string, line: number, warnings: Warning[]): number | null {
+  if (!/^\d+$/.test(digits)) {
+    warnings.push({ file, line, message: `${what} ${JSON.stringify(clip(digits, 24))} is not a whole number; kept the paper without it` });
+    return null;
+  }
+  const n = Number(digits);
+  if (Number.isSafeInteger(n)) return n;
+  warnings.push({ file, line, message: `${what} ${clip(digits, 24)} (${digits.length} digits) is too large to be exact; kept the paper without it` });
+  return null;
 }
 
 function pad(n: number): string {

@@ -10,6 +10,7 @@
 // Pure functions, no I/O.
 import type { CleanText } from "../types.ts";
 import { compact } from "./compact.ts";
+import { closeBidi } from "./text/bidi.ts";
 import { detectMath, type Segment } from "./text/detect.ts";
 import { EM_CLOSE, EM_OPEN, ITEM_CLOSE, ITEM_OPEN, STRONG_CLOSE, STRONG_OPEN, convertTextMode } from "./text/textmode.ts";
 import { visibleText } from "./text/visible.ts";
@@ -116,13 +117,13 @@ export function cleanText(raw: string): CleanText {
       }
     }
   });
-  const md = compact(markdown.trim());
+  const md = compact(closeBidi(markdown.trim()));
   // What a reader sees outside typeset math, not the plain text (which never holds TeX). Only raw text with a
   // backslash, ^{ or _{ can leave such tokens: the rest is not parsed.
   const rawTexLeft = /\\|\^\{|_\{/.test(raw) ? findRawTex(visibleText(md).outside) : [];
   return {
     markdown: md,
-    plain: compact(plain.replace(/\s+/g, " ").trim()),
+    plain: compact(closeBidi(plain.replace(/\s+/g, " ").trim())),
     stats: { mathSpans: stats.mathSpans, leftAsText: stats.leftAsText, textCommands: tm.count, rawTexLeft },
   };
 }
