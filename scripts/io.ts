@@ -11,6 +11,7 @@ import { readFrontMatter } from "./frontmatter.ts";
 import type { RegistryEntry } from "./stages/permalinks.ts";
 import type { TermStat, TermStats } from "./stages/related/tfidf.ts";
 import type { Memo, PageRecord } from "./ingest-cache.ts";
+import { ours } from "./output-marker.ts";
 
 export interface DumpFile {
   file: string;
@@ -473,7 +474,7 @@ export function swapIn(staging: string, target: string): void {
   const parent = path.dirname(target);
   const prefix = `.${path.basename(target)}.old-`;
   const old = path.join(parent, `${prefix}${process.pid}`);
-  rmSync(old, { recursive: true, force: true });
+  if (ours(old)) rmSync(old, { recursive: true, force: true });
   const hadTarget = existsSync(target);
   if (hadTarget) renameSync(target, old);
   try {
@@ -483,8 +484,16 @@ export function swapIn(staging: string, target: string): void {
     if (hadTarget) renameSync(old, target);
     throw e;
   }
-  // Also what an earlier removal left if it was stopped.
-  const leftovers = readdirSync(parent).filter((n) => n.startsWith(prefix)).map((n) => path.join(parent, n));
+  // The output replaced was a site the build made or an empty folder (arguments.ts checkOutput).
+  if (hadTarget && !ours(old)) {
+    try {
+      rmdirSync(old);
+    } catch {
+      // Not empty after all (written to during the build): not the build's to remove.
+    }
+  }
+  // Also what an earlier removal left if it was stopped: only folders the build made.
+  const leftovers = readdirSync(parent).filter((n) => n.startsWith(prefix) && ours(path.join(parent, n))).map((n) => path.join(parent, n));
   if (leftovers.length) removeInBackground(leftovers);
 }
 
@@ -565,7 +574,7 @@ export function pruneSkeleton(staging: string, dirs: string[]): number {
 
 /**
  * Sets aside for removal the staging folders (`<target>.staging-<pid>`) of builds that were stopped: their process is
- * gone. Returns how many.
+ * gone, and the folder holds the build's marker (output-marker.ts). Returns how many.
  */
 export function removeAbandonedStaging(target: string): number {
   const parent = path.dirname(target);
@@ -573,7 +582,7 @@ export function removeAbandonedStaging(target: string): number {
   const prefix = `${path.basename(target)}.staging-`;
   const abandoned = readdirSync(parent).filter((n) => {
     const pid = n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)) ? Number(n.slice(prefix.length)) : null;
-    return pid !== null && pid !== process.pid && !running(pid);
+    return pid !== null && pid !== process.pid && !running(pid) && ours(path.join(parent, n));
   });
   const aside = abandoned.map((n) => {
     const to = path.join(parent, `.${path.basename(target)}.old-${n}`);
