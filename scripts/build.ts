@@ -11,7 +11,7 @@ import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, sw
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { SiteRender, WorkerPool, type IndexInput } from "./render.ts";
-import { dropCache, lastRender, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
+import { dropCache, lastRender, outputRecords, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 import { ArgumentError, checkArguments, normaliseBase } from "./arguments.ts";
 import { markOurs } from "./output-marker.ts";
@@ -204,8 +204,13 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     // templates: they reach the pages through the pages' hashes.
     const inputs = ["dumps", "permalinks.json", "term-stats.json"].map((f) => path.join(content, f));
     const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }, inputs);
-    const last = lastRender(renderCacheFile(out), version, out);
+    const c0 = performance.now();
+    const checking = lastRender(renderCacheFile(out), version, out).then((r) => ((run.timings.outputCheck = performance.now() - c0), r));
+    checking.catch(() => undefined); // awaited below, unless the ingest fails first
     const ingested = await ingesting;
+    const t = performance.now();
+    const last = await checking;
+    run.timings.outputCheckWait = performance.now() - t;
     Object.assign(run.timings, ingested.timings);
     run.counts.relatedSearched = ingested.searched;
     run.timings.ingest = performance.now() - t0;
@@ -248,6 +253,11 @@ async function renderIngested(opts: BuildOptions, out: string, staging: string, 
     run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.kept.size ? `, ${plan.kept.size} unchanged` : ""}, and the index pages`);
     const rendered = await render.finish(plan.render, { cardsFile: ingested.cardsFile, build: settings(ingested.papers) });
     run.counts.indexPagesGone = pruneSkeleton(staging, INDEX_DIRS);
+    // What the next build checks the output against: the reused pages as checked, the rendered ones as written.
+    const r0 = performance.now();
+    const written = await outputRecords(staging, plan.render);
+    run.timings.outputRecords = performance.now() - r0;
+    cache.output = Object.fromEntries(Object.keys(cache.pages).map((f) => [f, written.get(f) ?? previous!.output![f]]));
     run.timings.eleventy = performance.now() - t1;
     run.timings.eleventyIndexes = rendered.indexesMs;
     run.counts.pagesRendered = plan.render.length;

@@ -1,5 +1,5 @@
 // All file access of the ingest: reading dumps, registry, overrides and taxonomy; writing pages and catalogue.json.
-import { closeSync, copyFileSync, existsSync, linkSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { createHash, hash } from "node:crypto";
@@ -432,8 +432,9 @@ export function readIfHash(file: string, expected: string): Buffer | null {
 }
 
 /**
- * Writes the chunks to `file` through a temporary file, and links (or copies) the result to `copy` as well. `file` is
- * replaced, never written over: the last copy may be another build's output.
+ * Writes the chunks to `file` through a temporary file, and copies the result to `copy` as well: a copy, not a link,
+ * since `copy` is published and `file` a cache (a damaged cache file must not change the site). `file` is replaced,
+ * never written over.
  */
 export function writeChunksKept(file: string, copy: string, chunks: Iterable<string | Buffer>): string {
   const tmp = `${file}.tmp-${process.pid}`;
@@ -441,11 +442,8 @@ export function writeChunksKept(file: string, copy: string, chunks: Iterable<str
   const sha = writeChunks(tmp, chunks);
   renameSync(tmp, file);
   rmSync(copy, { force: true });
-  try {
-    linkSync(file, copy);
-  } catch {
-    copyFileSync(file, copy);
-  }
+  // A clone where the file system can share blocks copy-on-write, else a plain copy.
+  copyFileSync(file, copy, constants.COPYFILE_FICLONE);
   return sha;
 }
 
