@@ -38,10 +38,10 @@ export interface Protected {
 }
 
 /**
- * Checks every argument before the build starts; throws ArgumentError naming the argument, the path and what is
- * wrong. Touches nothing.
+ * Checks every argument before the build starts (`inputs`: folders the build reads or keeps its generated input in,
+ * besides the dumps folder); throws ArgumentError naming the argument, the path and what is wrong. Touches nothing.
  */
-export function checkArguments(args: Arguments, project: string, content: string): CheckedArguments {
+export function checkArguments(args: Arguments, project: string, inputs: string[]): CheckedArguments {
   const base = normaliseBase(args.base);
   if (args.url !== undefined) {
     try {
@@ -54,7 +54,7 @@ export function checkArguments(args: Arguments, project: string, content: string
   const st = statSync(dumps, { throwIfNoEntry: false });
   if (!st) throw new ArgumentError(`--dumps ${dumps}: no such folder`);
   if (!st.isDirectory()) throw new ArgumentError(`--dumps ${dumps}: not a folder`);
-  const out = checkOutput(args.out, { project, inputs: [realpathSync(dumps), real(content)], home: os.homedir() });
+  const out = checkOutput(args.out, { project, inputs: [realpathSync(dumps), ...inputs.map(real)], home: os.homedir() });
   return { dumps, out, base, url: args.url };
 }
 
@@ -75,6 +75,9 @@ export function checkOutput(given: string, keep: Protected): string {
   const refuse = (why: string): never => {
     throw new ArgumentError(`--out ${shown}: ${why}; nothing was changed`);
   };
+  let above = path.dirname(shown);
+  while (!existsSync(above)) above = path.dirname(above);
+  if (!statSync(above).isDirectory()) refuse(`${above} is a file, not a folder`);
   const link = lstatSync(shown, { throwIfNoEntry: false });
   if (link?.isSymbolicLink() && !existsSync(shown)) refuse("a symbolic link to a missing path");
   const out = real(shown);

@@ -85,7 +85,7 @@ export { normaliseBase };
 
 export async function build(given: BuildOptions): Promise<BuildResult> {
   // Every argument is checked before anything is read, made or removed (arguments.ts).
-  const checked = checkArguments(given, root, given.content ?? path.join(root, "content"));
+  const checked = checkArguments(given, root, [given.content ?? path.join(root, "content"), locations(given.dumps).papersDir]);
   const opts = { ...given, dumps: checked.dumps, url: checked.url };
   const run: Run = { timings: {}, marks: {}, counts: {}, progress: new Progress(opts.log) };
   const { base, out } = checked;

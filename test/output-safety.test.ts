@@ -4,7 +4,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { build, root } from "../scripts/build.ts";
@@ -41,7 +41,8 @@ function snapshot(dir: string): Record<string, string> {
 /** Asserts the CLI refused `out` (exit 1, one line naming it, no stack trace) and that `watched` is byte for byte as it was. */
 function assertRefused(out: string, watched: string, reason: RegExp) {
   const before = snapshot(watched);
-  const beside = readdirSync(path.dirname(path.resolve(out)));
+  const near = statSync(path.dirname(path.resolve(out)), { throwIfNoEntry: false })?.isDirectory() ? path.dirname(path.resolve(out)) : watched;
+  const beside = readdirSync(near);
   const r = cli("--out", out);
   assert.equal(r.status, 1, `--out ${out} was accepted:\n${r.stdout}\n${r.stderr}`);
   const message = r.stderr.trim();
@@ -51,7 +52,7 @@ function assertRefused(out: string, watched: string, reason: RegExp) {
   assert.doesNotMatch(message, /\n\s+at /);
   assert.deepEqual(snapshot(watched), before);
   // Nothing was made beside it either: no staging folder, no search documents.
-  assert.deepEqual(readdirSync(path.dirname(path.resolve(out))), beside);
+  assert.deepEqual(readdirSync(near), beside);
 }
 
 test("refuses a folder of the user's own files, leaving every byte as it was", () => {
@@ -67,6 +68,7 @@ test("refuses a regular file as the output", () => {
   mkdirSync(dir);
   writeFileSync(path.join(dir, "thesis.tex"), "\\documentclass{article}\n");
   assertRefused(path.join(dir, "thesis.tex"), dir, /not a folder/);
+  assertRefused(path.join(dir, "thesis.tex", "site"), dir, /thesis\.tex is a file/);
 });
 
 test("refuses the dumps folder itself, a folder inside it and the folder above it", () => {
