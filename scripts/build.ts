@@ -3,7 +3,6 @@ import path from "node:path";
 import os from "node:os";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ingestForBuild, usesChild, type CardsReady } from "./ingest-process.ts";
@@ -13,9 +12,11 @@ import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, sw
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
 import { SiteRender, WorkerPool, type IndexInput } from "./render.ts";
-import { dropCache, lastRender, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
+import { dropCache, lastRender, outputRecords, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
 import { printable } from "./printable.ts";
+import { ArgumentError, checkArguments, normaliseBase } from "./arguments.ts";
+import { markOurs } from "./output-marker.ts";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -82,24 +83,27 @@ function renderCacheFile(out: string): string {
   return path.join(root, "node_modules/.cache/paper-catalogue", createHash("sha256").update(out).digest("hex").slice(0, 16) + ".json");
 }
 
-export function normaliseBase(base: string): string {
-  const trimmed = base.trim().replace(/^\/+|\/+$/g, "");
-  if (trimmed && !/^[A-Za-z0-9._~\-\/]+$/.test(trimmed)) throw new Error(`--base ${JSON.stringify(base)}: use a URL path such as /catalogue/`);
-  return trimmed ? `/${trimmed}/` : "/";
-}
+export { normaliseBase };
 
-export async function build(opts: BuildOptions): Promise<BuildResult> {
+export async function build(given: BuildOptions): Promise<BuildResult> {
+  // Every argument is checked before anything is read, made or removed (arguments.ts).
+  const checked = checkArguments(given, root, [given.content ?? path.join(root, "content"), locations(given.dumps).papersDir]);
+  const opts = { ...given, dumps: checked.dumps, url: checked.url };
   const run: Run = { timings: {}, marks: {}, counts: {}, progress: new Progress(opts.log) };
-  const base = normaliseBase(opts.base);
-  const out = path.resolve(opts.out);
+  const { base, out } = checked;
   const staging = `${out}.staging-${process.pid}`;
   checkDumps(opts.dumps, opts.out);
   removeAbandonedStaging(out);
   const tmp = mkdtempSync(path.join(os.tmpdir(), "catalogue-build-"));
   try {
+    // The marker goes in first: a staging folder left by a stopped build is then known as the build's, and the site it
+    // becomes holds it.
+    rmSync(staging, { recursive: true, force: true });
+    markOurs(staging);
     return await buildIn(opts, base, out, staging, tmp, run);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 
@@ -119,12 +123,14 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     const t2 = performance.now();
     const m2 = Date.now();
     run.progress.stage("pagefind: indexing the paper pages");
+    const shardPages = path.join(path.dirname(out), `.${path.basename(out)}.search-pages`);
+    markOurs(shardPages);
     const search = await buildSearchIndex({
       site: staging,
       previous: out,
       pages: new Map(Object.entries(first.cache.pages)),
       pagePath: (file) => path.join(first.kept.has(file) ? out : staging, paperHtml(file)),
-      shardPages: path.join(path.dirname(out), `.${path.basename(out)}.search-pages`),
+      shardPages,
       order: first.arrival,
       templates: first.cache.version,
       known: first.previous?.version === first.cache.version ? new Map(Object.entries(first.previous.search ?? {}).map(([f, [page, article]]) => [f, { page, article }])) : undefined,
@@ -190,8 +196,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     if (large && !started) {
       started = true;
       pool.preload(2);
-      rmSync(staging, { recursive: true, force: true });
-      prepared = mkdir(staging, { recursive: true }).then(() => skeleton(out, staging, INDEX_DIRS));
+      prepared = skeleton(out, staging, INDEX_DIRS);
       prepared.catch(() => undefined);
     }
   };
@@ -211,15 +216,20 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     // templates: they reach the pages through the pages' hashes.
     const inputs = ["dumps", "permalinks.json", "term-stats.json"].map((f) => path.join(content, f));
     const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }, inputs);
-    const last = lastRender(renderCacheFile(out), version, out);
+    const c0 = performance.now();
+    const checking = lastRender(renderCacheFile(out), version, out).then((r) => ((run.timings.outputCheck = performance.now() - c0), r));
+    checking.catch(() => undefined); // awaited below, unless the ingest fails first
     const ingested = await ingesting;
+    const t = performance.now();
+    const last = await checking;
+    run.timings.outputCheckWait = performance.now() - t;
     Object.assign(run.timings, ingested.timings);
     run.counts.relatedSearched = ingested.searched;
     run.timings.ingest = performance.now() - t0;
     run.marks.ingest = [m0, Date.now()];
     try {
       await prepared;
-      return await renderIngested(opts, out, staging, run, ingested, { papersDir, render, settings, prepared: started, version, last, eleventyFrom });
+      return await renderIngested(opts, out, staging, run, ingested, { papersDir, render, settings, version, last, eleventyFrom });
     } finally {
       // Whatever happened, the ingest's child process has stopped writing into the temporary folder before it goes.
       await ingested.finished.catch(() => undefined);
@@ -235,8 +245,8 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   }
 }
 
-async function renderIngested(opts: BuildOptions, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; render: SiteRender; settings: (papers: number) => IndexInput["build"]; prepared: boolean; version: string; last: LastRender; eleventyFrom: { t: number; m: number } | null }) {
-  const { papersDir, render, settings, prepared, version, last } = where;
+async function renderIngested(opts: BuildOptions, out: string, staging: string, run: Run, ingested: Awaited<ReturnType<typeof ingestForBuild>>, where: { papersDir: string; render: SiteRender; settings: (papers: number) => IndexInput["build"]; version: string; last: LastRender; eleventyFrom: { t: number; m: number } | null }) {
+  const { papersDir, render, settings, version, last } = where;
   const report = ingested.report;
   opts.log(report);
   if (opts.strict && (ingested.warnings || ingested.rejected)) {
@@ -250,7 +260,6 @@ async function renderIngested(opts: BuildOptions, out: string, staging: string, 
     return { ok: false as const, report, papersDir };
   }
 
-  if (!prepared) rmSync(staging, { recursive: true, force: true });
   mkdirSync(path.dirname(out), { recursive: true });
   try {
     const { t: t1, m: m1 } = where.eleventyFrom ?? { t: performance.now(), m: Date.now() };
@@ -261,6 +270,11 @@ async function renderIngested(opts: BuildOptions, out: string, staging: string, 
     run.progress.stage(`eleventy: ${plan.render.length} paper pages to render${plan.kept.size ? `, ${plan.kept.size} unchanged` : ""}, and the index pages`);
     const rendered = await render.finish(plan.render, { cardsFile: ingested.cardsFile, build: settings(ingested.papers) });
     run.counts.indexPagesGone = pruneSkeleton(staging, INDEX_DIRS);
+    // What the next build checks the output against: the reused pages as checked, the rendered ones as written.
+    const r0 = performance.now();
+    const written = await outputRecords(staging, plan.render);
+    run.timings.outputRecords = performance.now() - r0;
+    cache.output = Object.fromEntries(Object.keys(cache.pages).map((f) => [f, written.get(f) ?? previous!.output![f]]));
     run.timings.eleventy = performance.now() - t1;
     run.timings.eleventyIndexes = rendered.indexesMs;
     run.counts.pagesRendered = plan.render.length;
@@ -279,16 +293,21 @@ async function renderIngested(opts: BuildOptions, out: string, staging: string, 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      dumps: { type: "string", default: path.join(root, "content/dumps") },
-      out: { type: "string", default: path.join(root, "site") },
-      base: { type: "string", default: "/" },
-      url: { type: "string" },
-      strict: { type: "boolean", default: false },
-      timings: { type: "string" },
-    },
-  });
+  const options = {
+    dumps: { type: "string", default: path.join(root, "content/dumps") },
+    out: { type: "string", default: path.join(root, "site") },
+    base: { type: "string", default: "/" },
+    url: { type: "string" },
+    strict: { type: "boolean", default: false },
+    timings: { type: "string" },
+  } as const;
+  let values: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
+  try {
+    ({ values } = parseArgs({ options }));
+  } catch (e) {
+    // Unknown options, missing values and stray words, as node:util words them.
+    throw new ArgumentError((e as Error).message);
+  }
   const result = await build({ dumps: values.dumps!, out: values.out!, base: values.base!, url: values.url, strict: values.strict!, log: (l) => console.log(l) });
   if (values.timings) writeJson(values.timings, { durations: result.timings, marks: result.marks, counts: result.counts });
   process.exitCode = result.ok ? 0 : 1;
@@ -296,7 +315,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main().catch((e: Error) => {
-    console.error(`build failed: ${printable(e.message)}`);
+    console.error(`${e instanceof ArgumentError ? "build refused" : "build failed"}: ${printable(e.message)}`);
     process.exitCode = 1;
   });
 }

@@ -1,5 +1,5 @@
 // All file access of the ingest but the dumps (dumps-file.ts): registry, overrides and taxonomy; writing pages and catalogue.json.
-import { closeSync, copyFileSync, existsSync, linkSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { createHash, hash } from "node:crypto";
@@ -10,6 +10,7 @@ import { readFrontMatter } from "./frontmatter.ts";
 import type { RegistryEntry } from "./stages/permalinks.ts";
 import type { TermStat, TermStats } from "./stages/related/tfidf.ts";
 import type { Memo, PageRecord } from "./ingest-cache.ts";
+import { ours } from "./output-marker.ts";
 
 /** A hash of a file's bytes; null when it does not exist. */
 export function fileHash(file: string): string | null {
@@ -299,8 +300,9 @@ export function readIfHash(file: string, expected: string): Buffer | null {
 }
 
 /**
- * Writes the chunks to `file` through a temporary file, and links (or copies) the result to `copy` as well. `file` is
- * replaced, never written over: the last copy may be another build's output.
+ * Writes the chunks to `file` through a temporary file, and copies the result to `copy` as well: a copy, not a link,
+ * since `copy` is published and `file` a cache (a damaged cache file must not change the site). `file` is replaced,
+ * never written over.
  */
 export function writeChunksKept(file: string, copy: string, chunks: Iterable<string | Buffer>): string {
   const tmp = `${file}.tmp-${process.pid}`;
@@ -308,11 +310,8 @@ export function writeChunksKept(file: string, copy: string, chunks: Iterable<str
   const sha = writeChunks(tmp, chunks);
   renameSync(tmp, file);
   rmSync(copy, { force: true });
-  try {
-    linkSync(file, copy);
-  } catch {
-    copyFileSync(file, copy);
-  }
+  // A clone where the file system can share blocks copy-on-write, else a plain copy.
+  copyFileSync(file, copy, constants.COPYFILE_FICLONE);
   return sha;
 }
 
@@ -341,7 +340,7 @@ export function swapIn(staging: string, target: string): void {
   const parent = path.dirname(target);
   const prefix = `.${path.basename(target)}.old-`;
   const old = path.join(parent, `${prefix}${process.pid}`);
-  rmSync(old, { recursive: true, force: true });
+  if (ours(old)) rmSync(old, { recursive: true, force: true });
   const hadTarget = existsSync(target);
   if (hadTarget) renameSync(target, old);
   try {
@@ -351,8 +350,16 @@ export function swapIn(staging: string, target: string): void {
     if (hadTarget) renameSync(old, target);
     throw e;
   }
-  // Also what an earlier removal left if it was stopped.
-  const leftovers = readdirSync(parent).filter((n) => n.startsWith(prefix)).map((n) => path.join(parent, n));
+  // The output replaced was a site the build made or an empty folder (arguments.ts checkOutput).
+  if (hadTarget && !ours(old)) {
+    try {
+      rmdirSync(old);
+    } catch {
+      // Not empty after all (written to during the build): not the build's to remove.
+    }
+  }
+  // Also what an earlier removal left if it was stopped: only folders the build made.
+  const leftovers = readdirSync(parent).filter((n) => n.startsWith(prefix) && ours(path.join(parent, n))).map((n) => path.join(parent, n));
   if (leftovers.length) removeInBackground(leftovers);
 }
 
@@ -433,7 +440,7 @@ export function pruneSkeleton(staging: string, dirs: string[]): number {
 
 /**
  * Sets aside for removal the staging folders (`<target>.staging-<pid>`) of builds that were stopped: their process is
- * gone. Returns how many.
+ * gone, and the folder holds the build's marker (output-marker.ts). Returns how many.
  */
 export function removeAbandonedStaging(target: string): number {
   const parent = path.dirname(target);
@@ -441,7 +448,7 @@ export function removeAbandonedStaging(target: string): number {
   const prefix = `${path.basename(target)}.staging-`;
   const abandoned = readdirSync(parent).filter((n) => {
     const pid = n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)) ? Number(n.slice(prefix.length)) : null;
-    return pid !== null && pid !== process.pid && !running(pid);
+    return pid !== null && pid !== process.pid && !running(pid) && ours(path.join(parent, n));
   });
   const aside = abandoned.map((n) => {
     const to = path.join(parent, `.${path.basename(target)}.old-${n}`);

@@ -1,6 +1,7 @@
 // Incremental rendering: a content-hash cache of the last build, so unchanged paper pages are reused, not rendered again.
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeIfChanged } from "./io.ts";
 
@@ -11,7 +12,15 @@ export interface RenderCache {
   pages: Record<string, string>;
   /** Paper page file → [page hash, hash of what Pagefind indexes of it] (see search-index.ts). */
   search?: Record<string, [string, string]>;
+  /**
+   * Paper page file → [size, SHA-256] of its HTML as this build left it in the output: a rebuild reuses a page only
+   * while the output still holds exactly that (see lastRender).
+   */
+  output?: Record<string, OutputRecord>;
 }
+
+/** Size in bytes and SHA-256 (base64url) of a page's HTML. */
+export type OutputRecord = [number, string];
 
 /** Hash of the files under the given folders and files (sorted, by content; less those under `skip`) plus settings. */
 export function templateVersion(paths: string[], settings: unknown, skip: string[] = []): string {
@@ -44,19 +53,47 @@ export function writeCache(file: string, cache: RenderCache): void {
   writeIfChanged(file, JSON.stringify(cache) + "\n");
 }
 
-/** The last build's render cache and the page folders its output holds: read while the ingest runs (see build.ts). */
+/** The last build's render cache and which of its pages the output still holds intact: read while the ingest runs (see build.ts). */
 export interface LastRender {
   previous: RenderCache | null;
-  /** The previous output's page folders, listed once (a check per page cost about 1 s at 100,000 pages); null when it has none. */
-  present: Set<string> | null;
+  /** Page files whose HTML in the previous output is as that build wrote it (null when none can be reused). */
+  intact: Set<string> | null;
 }
 
-/** What reuseUnchanged compares with: the cache of the last build into `prevOut`, when its templates are `version`. */
-export function lastRender(cacheFile: string, version: string, prevOut: string): LastRender {
+/**
+ * What reuseUnchanged compares with: the cache of the last build into `prevOut`, when its templates are `version`, and
+ * the pages of that output that are still as it wrote them (size, then hash): a page emptied, edited or deleted since
+ * is rendered again.
+ */
+export async function lastRender(cacheFile: string, version: string, prevOut: string): Promise<LastRender> {
   const previous = readCache(cacheFile);
-  const papers = path.join(prevOut, "papers");
-  if (!previous || previous.version !== version || !existsSync(papers)) return { previous, present: null };
-  return { previous, present: new Set(readdirSync(papers)) };
+  if (!previous?.output || previous.version !== version || !existsSync(path.join(prevOut, "papers"))) return { previous, intact: null };
+  const records = Object.entries(previous.output);
+  const intact = new Set<string>();
+  await eachLimited(records, async ([file, [size, sha]]) => {
+    const bytes = await readFile(path.join(prevOut, paperHtml(file))).catch(() => null);
+    if (bytes !== null && bytes.length === size && hash("sha256", bytes, "base64url") === sha) intact.add(file);
+  });
+  return { previous, intact };
+}
+
+/** The OutputRecord of each page file's HTML under `site`. */
+export async function outputRecords(site: string, files: string[]): Promise<Map<string, OutputRecord>> {
+  const records = new Map<string, OutputRecord>();
+  await eachLimited(files, async (file) => {
+    const bytes = await readFile(path.join(site, paperHtml(file)));
+    records.set(file, [bytes.length, hash("sha256", bytes, "base64url")]);
+  });
+  return records;
+}
+
+/** Runs `fn` on every item, a few reads at a time (the event loop stays free for the build's other processes). */
+async function eachLimited<T>(items: T[], fn: (item: T) => Promise<void>, limit = 8): Promise<void> {
+  let next = 0;
+  const one = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: limit }, one));
 }
 
 /**
@@ -66,11 +103,11 @@ export function lastRender(cacheFile: string, version: string, prevOut: string):
 export function reuseUnchanged(last: LastRender, current: RenderCache): { render: string[]; kept: Set<string> } {
   const all = Object.keys(current.pages);
   const kept = new Set<string>();
-  const { previous, present } = last;
-  if (!previous || previous.version !== current.version || !present) return { render: all, kept };
+  const { previous, intact } = last;
+  if (!previous || previous.version !== current.version || !intact) return { render: all, kept };
   const render: string[] = [];
   for (const file of all) {
-    if (previous.pages[file] === current.pages[file] && present.has(pageSlug(file))) kept.add(file);
+    if (previous.pages[file] === current.pages[file] && intact.has(file)) kept.add(file);
     else render.push(file);
   }
   return { render, kept };

@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pageSlug, paperHtml } from "./render-cache.ts";
+import { MARKER } from "./output-marker.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -108,7 +109,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
   const articles = new Map<string, IndexedHash>();
   // Trees of shards this catalogue no longer has.
   const trees = plan.shardPages;
-  if (existsSync(trees)) for (const name of readdirSync(trees)) if (!/^shard-\d+$/.test(name) || Number(name.slice(6)) >= count) rmSync(path.join(trees, name), { recursive: true, force: true });
+  if (existsSync(trees)) for (const name of readdirSync(trees)) if (name !== MARKER && (!/^shard-\d+$/.test(name) || Number(name.slice(6)) >= count)) rmSync(path.join(trees, name), { recursive: true, force: true });
   let next = 0;
   let done = 0;
   let reused = 0;

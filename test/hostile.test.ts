@@ -13,6 +13,7 @@ import { removeBuildCache } from "./helpers/cache.ts";
 import { readFrontMatter } from "../scripts/frontmatter.ts";
 import { decodeDump } from "../scripts/dumps-file.ts";
 import { swapIn } from "../scripts/io.ts";
+import { markOurs } from "../scripts/output-marker.ts";
 import { createMarkdown } from "../scripts/eleventy/markdown.ts";
 import { katexOptions } from "../scripts/katex-options.ts";
 import { BAD_VALUE_CASES, CUT_TITLE, DATED_CASES, FORGED_NAME, FORGED_TITLE, FULL_ABSTRACT, ONE_BAD_BYTE, RLO_TITLE, TEXT_STAGE_KNOWN_MATH, hostileEntries } from "./fixtures/hostile/cases.ts";
@@ -361,10 +362,11 @@ describe("a failed build leaves the previous site untouched", () => {
   test("when a template throws, the old output stays byte for byte and no staging folder is left", async () => {
     const t = tempDumps();
     try {
-      mkdirSync(t.out);
+      markOurs(t.out); // a site an earlier build made
       writeFileSync(path.join(t.out, "index.html"), "<!doctype html><title>old site</title>");
       const content = brokenContent(t, { "broken.11ty.ts": 'export function render() { throw new Error("broken template"); }\n' });
-      await assert.rejects(build({ dumps: t.dumps, out: t.out, base: "/", strict: false, log: () => {}, content }));
+      // Rejected by the failed render, not by the argument checks.
+      await assert.rejects(build({ dumps: t.dumps, out: t.out, base: "/", strict: false, log: () => {}, content }), (e: Error) => e.name !== "ArgumentError");
       assert.deepEqual([...snapshot(t.out).keys()], ["index.html"]);
       assert.equal(readFileSync(path.join(t.out, "index.html"), "utf8"), "<!doctype html><title>old site</title>");
     } finally {
@@ -391,7 +393,7 @@ describe("a failed build leaves the previous site untouched", () => {
       const stopped = `${t.out}.staging-99999999`;
       const running = `${t.out}.staging-${process.ppid}`;
       for (const d of [stopped, running]) {
-        mkdirSync(d, { recursive: true });
+        markOurs(d);
         writeFileSync(path.join(d, "index.html"), "half-built");
       }
       assert.ok((await build({ dumps: t.dumps, out: t.out, base: "/", strict: false, log: () => {} })).ok);
@@ -409,11 +411,11 @@ describe("a failed build leaves the previous site untouched", () => {
       const t = tempDumps();
       const marker = path.join(t.dir, `pwned-${lang}`);
       try {
-        mkdirSync(t.out);
+        markOurs(t.out); // a site an earlier build made
         writeFileSync(path.join(t.out, "index.html"), "old");
         const code = `{ title: (require("fs").writeFileSync(${JSON.stringify(marker)}, "x"), "pwned") }`;
         const content = brokenContent(t, { "evil.md": `---${lang}\n${code}\n---\nbody\n` });
-        await assert.rejects(build({ dumps: t.dumps, out: t.out, base: "/", strict: false, log: () => {}, content }), `---${lang} was accepted`);
+        await assert.rejects(build({ dumps: t.dumps, out: t.out, base: "/", strict: false, log: () => {}, content }), (e: Error) => e.name !== "ArgumentError", `---${lang} was accepted`);
         assert.equal(existsSync(marker), false, `---${lang} front matter was executed`);
         assert.equal(readFileSync(path.join(t.out, "index.html"), "utf8"), "old");
       } finally {
@@ -426,17 +428,21 @@ describe("a failed build leaves the previous site untouched", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "swap-"));
     try {
       const target = path.join(dir, "site");
+      markOurs(target);
       mkdirSync(path.join(target, "papers/a"), { recursive: true });
       writeFileSync(path.join(target, "papers/a/index.html"), "old");
-      // What a removal stopped half-way left behind.
-      mkdirSync(path.join(dir, ".site.old-1"));
+      // What a removal stopped half-way left behind, and a folder of that name the build did not make (kept).
+      markOurs(path.join(dir, ".site.old-1"));
+      mkdirSync(path.join(dir, ".site.old-2"));
+      writeFileSync(path.join(dir, ".site.old-2", "mine.txt"), "mine");
       mkdirSync(path.join(dir, "staging"));
       writeFileSync(path.join(dir, "staging/index.html"), "new");
       swapIn(path.join(dir, "staging"), target);
       assert.deepEqual(readdirSync(target), ["index.html"]);
       assert.equal(readFileSync(path.join(target, "index.html"), "utf8"), "new");
-      for (let i = 0; i < 100 && readdirSync(dir).length > 1; i++) await new Promise((r) => setTimeout(r, 100));
-      assert.deepEqual(readdirSync(dir), ["site"]);
+      for (let i = 0; i < 100 && readdirSync(dir).length > 2; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(readdirSync(dir), [".site.old-2", "site"]);
+      assert.equal(readFileSync(path.join(dir, ".site.old-2", "mine.txt"), "utf8"), "mine");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
