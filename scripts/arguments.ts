@@ -96,7 +96,7 @@ export function checkOutput(given: string, keep: Protected): string {
   // In the project only a folder of its own at the top (like site/): anything deeper is inside a source folder.
   if (inside(out, project) && path.dirname(out) !== project) refuse(`inside the project's ${path.relative(project, out).split(path.sep)[0]}/ folder${where}`);
   const st = statSync(out, { throwIfNoEntry: false });
-  if (st && path.dirname(out) === project && !ours(out) && (!st.isDirectory() || readdirSync(out).length > 0)) refuse(`the project's ${path.basename(out)}${st.isDirectory() ? "/ folder" : " file"}, not a site the build made${where}`);
+  if (st && path.dirname(out) === project && !ours(out) && (!st.isDirectory() || readdirSync(out).length > 0)) refuse(`the project's ${path.basename(out)}${st.isDirectory() ? "/ folder" : " file"}, not a site the build made${where} (it has no ${MARKER} file)`);
   if (st) {
     if (!st.isDirectory()) refuse(`not a folder${where}: the build writes a site folder there`);
     if (!ours(out) && readdirSync(out).length > 0) refuse(`a folder that holds files the build did not make${where} (it has no ${MARKER} file): give an empty or new folder`);
