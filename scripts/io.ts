@@ -82,7 +82,7 @@ export function decodeDumps(files: DumpBytes[]): { dumps: DumpFile[]; warnings: 
   const warnings: Warning[] = [];
   for (const f of files) {
     const decoded = decodeDump(f.file, f.bytes());
-    warnings.push(...decoded.warnings);
+    for (const w of decoded.warnings) warnings.push(w);
     if (decoded.text !== null) dumps.push({ file: f.file, text: decoded.text, hash: f.hash });
   }
   return { dumps, warnings };

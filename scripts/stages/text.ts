@@ -65,7 +65,7 @@ function cutUrls(raw: string, items: Item[]): string {
 
 /** Markdown for a code span holding `text` (backtick fence longer than any run inside). */
 function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const longest = (text.match(/`+/g) ?? []).reduce((n, r) => Math.max(n, r.length), 0);
   const fence = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
   return fence + pad + text + pad + fence;
