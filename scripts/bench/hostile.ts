@@ -2,10 +2,10 @@
 import path from "node:path";
 import { root } from "../build.ts";
 import { readDumps, readYaml, type DumpFile } from "../io.ts";
-import { catalogueStages, initialState, runPipeline, type Stage } from "../pipeline.ts";
+import { initialState, runPipeline, stages } from "../pipeline.ts";
 import { validateTaxonomy } from "../stages/classify.ts";
 import { parseDump } from "../stages/parse.ts";
-import { cleanText } from "../stages/text.ts";
+import { cleanText, extractLinks } from "../stages/text.ts";
 import type { Entry } from "../types.ts";
 import { compactDump, synthPapers, type SynthPaper } from "./synth.ts";
 
@@ -48,7 +48,7 @@ export function prose(bytes: number): string {
   return normalAbstracts(bytes).join(" ").slice(0, bytes);
 }
 
-/** A case of the text stage (cleanText, in this thread) over a list of raw abstracts. */
+/** A case of the text stage (clean text and links, in this thread) over a list of raw abstracts. */
 export function textCase(name: string, hostile: () => string[]): HostileCase<string[]> {
   return {
     name,
@@ -56,15 +56,15 @@ export function textCase(name: string, hostile: () => string[]): HostileCase<str
     hostile,
     normal: normalAbstracts,
     bytes: (xs) => xs.reduce((n, x) => n + Buffer.byteLength(x), 0),
-    run: (xs) => xs.map(cleanText),
+    run: (xs) => xs.map((x) => [cleanText(x), extractLinks(x)]),
   };
 }
 
 const taxonomy = () => validateTaxonomy(readYaml(path.join(root, "content/taxonomy.yaml"), null), "taxonomy.yaml");
 
-/** Runs the named pipeline stages over dumps given as [file name, text] (no cache, no files). */
+/** Runs the named pipeline stages, in pipeline order, over dumps given as [file name, text] (no cache, no files). */
 export function runStages(names: string[], dumps: [string, string][]) {
-  const list = catalogueStages.filter(([n]) => names.includes(n)) as [string, Stage][];
+  const list = stages.filter(([n]) => names.includes(n));
   const state = initialState({ dumps: dumps.map(([file, text]): DumpFile => ({ file, text })), registry: [], taxonomy: taxonomy(), overrides: { file: "overrides.yaml", data: null, lines: new Map() } });
   return runPipeline(state, undefined, null, list);
 }
@@ -76,13 +76,13 @@ export function compactDumps(papers: SynthPaper[], perFile: number): [string, st
   return out;
 }
 
-/** A case of the parse and merge stages over dumps; the normal input is synthetic papers in compact dumps of 2,000. */
-export function dumpCase(name: string, hostile: () => [string, string][]): HostileCase<[string, string][]> {
+/** A case of the parse and merge stages over dumps; the normal input is by default synthetic papers in compact dumps of 2,000. */
+export function dumpCase(name: string, hostile: () => [string, string][], normal?: (bytes: number) => [string, string][]): HostileCase<[string, string][]> {
   return {
     name,
     stages: "parse+merge",
     hostile,
-    normal: (bytes) => {
+    normal: normal ?? ((bytes) => {
       const papers: SynthPaper[] = [];
       let total = 0;
       for (const p of synthPapers(bundledEntries(), Math.ceil(bytes / 900), 7)) {
@@ -91,7 +91,7 @@ export function dumpCase(name: string, hostile: () => [string, string][]): Hosti
         total += Buffer.byteLength(p.title) + Buffer.byteLength(p.abstract) + 2;
       }
       return compactDumps(papers, 2000);
-    },
+    }),
     bytes: (ds) => ds.reduce((n, [, t]) => n + Buffer.byteLength(t), 0),
     run: (ds) => runStages(["parse", "merge"], ds),
   };

@@ -23,17 +23,27 @@ export function escapeMarkdown(text: string): string {
 
 const URL_RE = /https?:\/\/[^\s<>"'`{}\\|^]+/g;
 
+const TRAILING_PUNCT = new Set([".", ",", ";", ":", "!", "?"]);
+
+/** `s` without trailing sentence punctuation (a scan from the end: a regular expression ending in `$` tries every start). */
+function trimPunct(s: string): string {
+  let end = s.length;
+  while (end > 0 && TRAILING_PUNCT.has(s[end - 1])) end--;
+  return s.slice(0, end);
+}
+
 function trimUrl(url: string): string {
-  let u = url.replace(/[.,;:!?]+$/, "");
-  // Drop unbalanced closing brackets at the end: "(see https://x.org/a)".
+  let u = trimPunct(url);
+  // Drop unbalanced closing brackets at the end: "(see https://x.org/a)". Brackets are counted once, then kept count of.
+  const count: Record<string, number> = { "(": 0, ")": 0, "[": 0, "]": 0 };
+  for (let i = 0; i < u.length; i++) if (count[u[i]] !== undefined) count[u[i]]++;
   for (;;) {
     const last = u[u.length - 1];
     const open = last === ")" ? "(" : last === "]" ? "[" : null;
     if (!open) break;
-    const opens = u.split(open).length - 1;
-    const closes = u.split(last).length - 1;
-    if (closes <= opens) break;
-    u = u.slice(0, -1).replace(/[.,;:!?]+$/, "");
+    if (count[last] <= count[open]) break;
+    count[last]--;
+    u = trimPunct(u.slice(0, -1));
   }
   return u;
 }
@@ -58,7 +68,7 @@ function cutUrls(raw: string, items: Item[]): string {
     out += raw.slice(last, start).replace(/\\?(?:url|href)\{$/, "") + ITEM_OPEN + items.length + ITEM_CLOSE;
     items.push({ kind: "url", text: url });
     last = end;
-    if (raw[last] === "}" && /\\?(?:url|href)\{$/.test(raw.slice(0, start))) last++;
+    if (raw[last] === "}" && /\\?(?:url|href)\{$/.test(raw.slice(Math.max(0, start - 6), start))) last++;
   }
   return out + raw.slice(last);
 }
@@ -129,12 +139,9 @@ export function cleanText(raw: string): CleanText {
 
 /** URLs (http/https) found in raw text, in order, deduplicated, trailing punctuation trimmed. */
 export function extractLinks(raw: string): string[] {
-  const out: string[] = [];
-  for (const m of raw.matchAll(URL_RE)) {
-    const url = trimUrl(m[0]);
-    if (!out.includes(url)) out.push(url);
-  }
-  return out;
+  const seen = new Set<string>();
+  for (const m of raw.matchAll(URL_RE)) seen.add(trimUrl(m[0]));
+  return [...seen];
 }
 
 /** Raw TeX tokens (`^{`, `_{`, `\command`) still visible in a text, for the build report. Apply it to text outside math. */
