@@ -1,0 +1,99 @@
+// Bounded work: inputs that look ordinary but are extreme in one dimension (a very long word, a very wide array, a very
+// long line, very many entries) give the right output. Their times are in `npm run bench:hostile`; the timeouts here
+// only turn a run that would take minutes into a failure.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bundledEntries, compactDumps, runStages, synthPapers } from "../scripts/bench/hostile.ts";
+import { pageDump, prng } from "../scripts/bench/synth.ts";
+import { stages } from "../scripts/pipeline.ts";
+import { merge } from "../scripts/stages/merge.ts";
+import { cleanText, extractLinks } from "../scripts/stages/text.ts";
+import type { Entry } from "../scripts/types.ts";
+
+const LIMIT = { timeout: 120_000 };
+const rand = prng(24);
+const gene = (n: number) => Array.from({ length: n }, () => "ACGT"[Math.floor(rand() * 4)]).join("");
+
+test("an 8,000-letter word (a gene sequence) stays text, letter for letter", LIMIT, () => {
+  const word = gene(8000);
+  const r = cleanText(`We sequence the region ${word} and compare it.`);
+  assert.equal(r.markdown, `We sequence the region ${word} and compare it\\.`);
+  assert.equal(r.stats.mathSpans, 0);
+});
+
+const row = Array.from({ length: 5000 }, (_, i) => `a_${i}`).join(" & ");
+
+test("an array of 5,000 columns whose backslashes were stripped is left as escaped text and counted", LIMIT, () => {
+  const r = cleanText(`The system is begin{array}{${"c".repeat(5000)}} ${row} end{array} as shown.`);
+  assert.equal(r.stats.mathSpans, 0);
+  assert.equal(r.stats.leftAsText, 1);
+  assert.ok(r.markdown.startsWith(`The system is begin\\{array\\}\\{${"c".repeat(5000)}\\} a\\_0 \\& a\\_1 `));
+  assert.ok(r.markdown.endsWith("end\\{array\\} as shown\\."));
+});
+
+test("a 5,000-column array in $…$ is too long to typeset: left as escaped text, counted and its raw TeX reported", LIMIT, () => {
+  const tex = `\\begin{array}{${"c".repeat(5000)}} ${row} \\end{array}`;
+  const r = cleanText(`The system is $${tex}$ as shown.`);
+  assert.equal(r.stats.mathSpans, 0);
+  assert.equal(r.stats.leftAsText, 1);
+  assert.ok(r.markdown.startsWith("The system is \\$\\\\begin\\{array\\}"));
+  assert.deepEqual(r.stats.rawTexLeft, ["\\begin", "\\end"]);
+});
+
+test("100,000 math tokens in a row (x^2 x^2 …) are one span, too long to typeset, left as text", LIMIT, () => {
+  const r = cleanText(Array.from({ length: 100_000 }, () => "x^2").join(" "));
+  assert.equal(r.stats.mathSpans, 0);
+  assert.equal(r.stats.leftAsText, 1);
+  assert.equal(r.plain, Array.from({ length: 100_000 }, () => "x^2").join(" "));
+});
+
+test("math next to a hostile span is still typeset", LIMIT, () => {
+  const r = cleanText(`The rate is Oleft(k^{-3} right) while ${gene(5000)} and ${Array.from({ length: 5000 }, () => "x^2").join(" ")}.`);
+  assert.equal(r.stats.mathSpans, 1);
+  assert.ok(r.markdown.startsWith("The rate is $O\\left(k^{-3} \\right)$ while "));
+});
+
+test("a URL followed by 200,000 closing brackets keeps none of them; 100,000 URLs are listed once each", LIMIT, () => {
+  assert.deepEqual(extractLinks(`see https://example.org/a${")".repeat(200_000)}`), ["https://example.org/a"]);
+  const urls = Array.from({ length: 100_000 }, (_, i) => `https://example.org/${i % 50_000}`);
+  const links = extractLinks(urls.join(" "));
+  assert.equal(links.length, 50_000);
+  assert.equal(links[49_999], "https://example.org/49999");
+});
+
+test("a code span holding 200,000 backtick runs gets a fence longer than any of them", LIMIT, () => {
+  const r = cleanText(`Run texttt{${"`a".repeat(200_000)}} now.`);
+  assert.ok(r.markdown.startsWith("Run `` `a`a"));
+  assert.ok(r.markdown.endsWith("`a `` now\\."));
+});
+
+test("a line of 3,000 display blocks is read block after block", LIMIT, () => {
+  const r = cleanText(Array.from({ length: 3000 }, () => "align* array{ll} u = 0 & x > 0 array align*").join(" so "));
+  assert.equal(r.stats.mathSpans, 3000);
+});
+
+test("a compact dump of 140,000 entries goes through parse and merge with every entry kept", LIMIT, async () => {
+  const papers = synthPapers(bundledEntries(), 140_000, 3).map((p) => ({ ...p, abstract: p.abstract.slice(0, 60) }));
+  const s = await runStages(["parse", "merge"], compactDumps(papers, 140_000));
+  assert.deepEqual(s.perDump.map((d) => [d.layout, d.entries]), [["compact", 140_000]]);
+  assert.equal(s.rejected.length, 0);
+  assert.equal(s.merged.reduce((n, m) => n + m.entries.length, 0), 140_000);
+});
+
+test("70,000 copies of one paper go through every ingest stage and become one paper with the highest upvote count", LIMIT, async () => {
+  const paper = { ...synthPapers(bundledEntries(), 1, 5)[0], date: "2024-03-05", authors: 3 };
+  const dump = pageDump(Array.from({ length: 70_000 }, (_, i) => ({ ...paper, upvotes: (i * 7919) % 70_000 })));
+  const s = await runStages(stages.map(([name]) => name), [["copies.txt", dump]]);
+  assert.equal(s.papers.length, 1);
+  assert.equal(s.papers[0].sources.length, 70_000);
+  assert.equal(s.papers[0].upvotes, 69_999);
+});
+
+test("merge takes 200,000 entries of one paper", LIMIT, () => {
+  const base: Entry = { source: { file: "a.txt", line: 1, title: "One Paper" }, title: "One Paper", abstract: "About one paper.", date: null, upvotes: null, authors: null, truncated: false };
+  const entries = Array.from({ length: 200_000 }, (_, i): Entry => ({ ...base, source: { file: "a.txt", line: i + 1, title: "One Paper" }, upvotes: i }));
+  const merged = merge(entries);
+  assert.equal(merged.length, 1);
+  assert.equal(merged[0].upvotes, 199_999);
+  assert.equal(merged[0].entries.length, 200_000);
+});
