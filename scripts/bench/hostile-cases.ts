@@ -1,5 +1,5 @@
 // The hostile benchmark's cases: inputs that look ordinary to a reader but are extreme in one dimension.
-import { compactDump, prng } from "./synth.ts";
+import { pageDump, prng } from "./synth.ts";
 import { bundledEntries, compactDumps, dumpCase, prose, synthPapers, textCase, type HostileCase } from "./hostile.ts";
 
 const rand = prng(24);
@@ -27,8 +27,8 @@ export const cases: HostileCase[] = [
   textCase("500,000 full stops", () => [`x^2${".".repeat(500_000)}`]),
   // About 115 bytes an entry (a title and a short abstract); the normal input is the same entries in dumps of 2,000.
   dumpCase("compact dump of 140,000 entries (16 MB)", () => compactDumps(shortPapers(), 140_000), () => compactDumps(shortPapers(), 2000)),
-  dumpCase("70,000 copies of one paper", () => {
-    const p = synthPapers(bundledEntries(), 1, 5)[0];
-    return [["copies.txt", compactDump(Array.from({ length: 70_000 }, () => p))]];
+  dumpCase("70,000 copies of one paper (with upvotes)", () => {
+    const p = { ...synthPapers(bundledEntries(), 1, 5)[0], date: "2024-03-05", authors: 3 };
+    return [["copies.txt", pageDump(Array.from({ length: 70_000 }, (_, i) => ({ ...p, upvotes: i })))]];
   }),
 ];
