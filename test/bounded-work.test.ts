@@ -7,6 +7,7 @@ import { bundledEntries, compactDumps, runStages, synthPapers } from "../scripts
 import { pageDump, prng } from "../scripts/bench/synth.ts";
 import { stages } from "../scripts/pipeline.ts";
 import { merge } from "../scripts/stages/merge.ts";
+import { parseDump } from "../scripts/stages/parse.ts";
 import { cleanText, extractLinks } from "../scripts/stages/text.ts";
 import type { Entry } from "../scripts/types.ts";
 
@@ -70,6 +71,15 @@ test("a code span holding 200,000 backtick runs gets a fence longer than any of 
 test("a line of 3,000 display blocks is read block after block", LIMIT, () => {
   const r = cleanText(Array.from({ length: 3000 }, () => "align* array{ll} u = 0 & x > 0 array align*").join(" so "));
   assert.equal(r.stats.mathSpans, 3000);
+});
+
+test("a dump line holding 1 MB of spaces is read, its trailing blanks dropped", LIMIT, () => {
+  const blanks = " \t".repeat(500_000);
+  const dump = `Get trending papers in your email inbox!\nSubscribeA Paper About Spaces${blanks}\nSpaces${blanks}end.${blanks}\n`;
+  const r = parseDump("spaces.txt", dump);
+  assert.equal(r.entries.length, 1);
+  assert.equal(r.entries[0].title, "A Paper About Spaces");
+  assert.equal(r.entries[0].abstract, `Spaces${blanks}end.`);
 });
 
 test("a compact dump of 140,000 entries goes through parse and merge with every entry kept", LIMIT, async () => {

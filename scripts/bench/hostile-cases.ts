@@ -1,6 +1,6 @@
 // The hostile benchmark's cases: inputs that look ordinary to a reader but are extreme in one dimension.
-import { pageDump, prng } from "./synth.ts";
-import { bundledEntries, compactDumps, dumpCase, prose, synthPapers, textCase, type HostileCase } from "./hostile.ts";
+import { compactDump, pageDump, prng } from "./synth.ts";
+import { bundledEntries, compactDumps, dumpCase, prose, synthPapers, textCase, tokensCase, topicsCase, type HostileCase } from "./hostile.ts";
 
 const rand = prng(24);
 const gene = (n: number) => Array.from({ length: n }, () => "ACGT"[Math.floor(rand() * 4)]).join("");
@@ -25,6 +25,14 @@ export const cases: HostileCase[] = [
   textCase("100,000 opening quotes (``)", () => ["``a ".repeat(100_000)]),
   textCase("200,000 emphasis declarations ({\\em x})", () => ["{\\em x} ".repeat(200_000)]),
   textCase("500,000 full stops", () => [`x^2${".".repeat(500_000)}`]),
+  topicsCase("1 MB single-line abstract (prose)", () => [prose(1_000_000)]),
+  topicsCase("1 MB single word of letters", () => ["x".repeat(1_000_000)]),
+  topicsCase("one word repeated 100,000 times", () => ["learning ".repeat(100_000)]),
+  tokensCase("1 MB single-line abstract (prose)", () => [prose(1_000_000)]),
+  tokensCase("1 MB single word of letters", () => ["x".repeat(1_000_000)]),
+  tokensCase("one word repeated 100,000 times", () => ["learning ".repeat(100_000)]),
+  tokensCase("a compound of 100,000 hyphenated parts", () => [Array.from({ length: 100_000 }, (_, i) => `w${i.toString(36)}x`).join("-")]),
+  dumpCase("a dump line of 1 MB of spaces", () => [["spaces.txt", compactDump([{ title: "A Paper About Spaces", abstract: `Spaces${" ".repeat(1_000_000)}end.`, date: null, authors: null, upvotes: null }])]]),
   // About 115 bytes an entry (a title and a short abstract); the normal input is the same entries in dumps of 2,000.
   dumpCase("compact dump of 140,000 entries (16 MB)", () => compactDumps(shortPapers(), 140_000), () => compactDumps(shortPapers(), 2000)),
   dumpCase("70,000 copies of one paper (with upvotes)", () => {

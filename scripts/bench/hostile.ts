@@ -3,7 +3,8 @@ import path from "node:path";
 import { root } from "../build.ts";
 import { readDumps, readYaml, type DumpFile } from "../io.ts";
 import { initialState, runPipeline, stages } from "../pipeline.ts";
-import { validateTaxonomy } from "../stages/classify.ts";
+import { topicsFor, validateTaxonomy } from "../stages/classify.ts";
+import { tokenize } from "../stages/related/tfidf.ts";
 import { parseDump } from "../stages/parse.ts";
 import { cleanText, extractLinks } from "../stages/text.ts";
 import type { Entry } from "../types.ts";
@@ -60,7 +61,20 @@ export function textCase(name: string, hostile: () => string[]): HostileCase<str
   };
 }
 
-const taxonomy = () => validateTaxonomy(readYaml(path.join(root, "content/taxonomy.yaml"), null), "taxonomy.yaml");
+let taxonomyRead: ReturnType<typeof validateTaxonomy> | null = null;
+const taxonomy = () => (taxonomyRead ??= validateTaxonomy(readYaml(path.join(root, "content/taxonomy.yaml"), null), "taxonomy.yaml"));
+
+const pairsOf = (abstracts: string[]): [string, string][] => abstracts.map((a) => ["A Title", a]);
+
+/** A case of the topics stage (topicsFor) over plain abstracts, each with a short title. */
+export function topicsCase(name: string, hostile: () => string[]): HostileCase<string[]> {
+  return { ...textCase(name, hostile), stages: "topics", run: (xs) => topicsFor(pairsOf(xs), taxonomy()) };
+}
+
+/** A case of the related stage's tokenisation over plain abstracts, each with a short title. */
+export function tokensCase(name: string, hostile: () => string[]): HostileCase<string[]> {
+  return { ...textCase(name, hostile), stages: "related (tokens)", run: (xs) => tokenize(pairsOf(xs).map(([title, abstract]) => ({ title, abstract }))) };
+}
 
 /** Runs the named pipeline stages, in pipeline order, over dumps given as [file name, text] (no cache, no files). */
 export function runStages(names: string[], dumps: [string, string][]) {

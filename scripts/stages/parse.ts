@@ -31,7 +31,7 @@ const MAX_TITLE = 400;
 
 /** Parse one dump. `file` is the name used in messages; `text` is already decoded (no BOM). */
 export function parseDump(file: string, text: string): ParseResult {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((t, i) => ({ no: i + 1, text: t.replace(/[\t ]+$/, "") }));
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((t, i) => ({ no: i + 1, text: trimEndBlank(t) }));
   const nonEmpty = lines.filter((l) => l.text.trim() !== "");
   if (nonEmpty.length === 0) {
     return { layout: "empty", entries: [], rejected: [], warnings: [{ file, line: 0, message: "file is empty: no papers read" }] };
@@ -48,6 +48,13 @@ export function parseDump(file: string, text: string): ParseResult {
     rejected: [{ file, line: 1, reason: `unknown layout: expected a "Daily Papers" page or a compact dump, found ${JSON.stringify(clip(nonEmpty[0].text))}` }],
     warnings: [],
   };
+}
+
+/** `t` without trailing spaces and tabs (a scan from the end: `/[\t ]+$/` tries every start in a run of blanks). */
+function trimEndBlank(t: string): string {
+  let end = t.length;
+  while (end > 0 && (t[end - 1] === " " || t[end - 1] === "\t")) end--;
+  return end === t.length ? t : t.slice(0, end);
 }
 
 /** Number of leading non-empty lines that form a Daily Papers page header (0 if none). */
