@@ -97,30 +97,37 @@ export function cleanText(raw: string): CleanText {
   for (const code of tm.codes) items.push({ kind: "code", text: code });
   const { segments, stats } = detectMath(tm.text);
   let markdown = "";
+  // The last character of `markdown`: reading it from `markdown`, a growing rope, would cost its whole length each time.
+  let tail = "";
+  const add = (t: string) => {
+    if (t === "") return;
+    markdown += t;
+    tail = t[t.length - 1];
+  };
   let plain = "";
   segments.forEach((seg: Segment, idx: number) => {
     switch (seg.kind) {
       case "text":
-        markdown += escapeMarkdown(seg.text);
+        add(escapeMarkdown(seg.text));
         plain += seg.text;
         break;
       case "math": {
         // The plugin only opens `$` after a non-word character and closes before one.
-        if (WORD_CHAR.test(markdown.slice(-1))) markdown += "&#8203;";
-        markdown += "$" + seg.tex + "$";
+        if (WORD_CHAR.test(tail)) add("&#8203;");
+        add("$" + seg.tex + "$");
         const next = segments[idx + 1];
-        if (next && next.kind === "text" && WORD_CHAR.test(next.text[0] ?? "")) markdown += "&#8203;";
+        if (next && next.kind === "text" && WORD_CHAR.test(next.text[0] ?? "")) add("&#8203;");
         plain += seg.plain;
         break;
       }
       case "mark":
-        markdown += seg.mark === EM_OPEN || seg.mark === EM_CLOSE ? "*" : seg.mark === STRONG_OPEN || seg.mark === STRONG_CLOSE ? "**" : "";
+        add(seg.mark === EM_OPEN || seg.mark === EM_CLOSE ? "*" : seg.mark === STRONG_OPEN || seg.mark === STRONG_CLOSE ? "**" : "");
         break;
       case "item": {
         const item = items[seg.index];
         if (!item) break;
-        if (item.kind === "url") markdown += "<" + item.text + ">";
-        else markdown += codeSpan(item.text);
+        if (item.kind === "url") add("<" + item.text + ">");
+        else add(codeSpan(item.text));
         plain += item.text;
         break;
       }
