@@ -2,6 +2,9 @@
 // long line, very many entries) give the right output. Their times are in `npm run bench:hostile`, not here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { root } from "../scripts/build.ts";
 import { bundledEntries, compactDumps, runStages, synthPapers } from "../scripts/bench/hostile.ts";
 import { pageDump, prng } from "../scripts/bench/synth.ts";
 import { stages } from "../scripts/pipeline.ts";
@@ -106,4 +109,13 @@ test("merge takes 200,000 entries of one paper", () => {
   assert.equal(merged.length, 1);
   assert.equal(merged[0].upvotes, 199_999);
   assert.equal(merged[0].entries.length, 200_000);
+});
+
+test("no source file spreads an array into push, Math.max, Math.min or String.fromCharCode (the stack holds about 100,000 arguments)", () => {
+  const files = ["scripts", "layouts"].flatMap((dir) => readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" }).filter((f) => /\.(ts|js|mjs)$/.test(f)).map((f) => path.join(dir, f)));
+  assert.ok(files.length > 50);
+  const found = files.flatMap((f) =>
+    readFileSync(path.join(root, f), "utf8").split("\n").flatMap((line, i) => (/\b(?:push|unshift|max|min|fromCharCode|fromCodePoint)\(\s*\.\.\./.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+  );
+  assert.deepEqual(found, []);
 });
