@@ -49,17 +49,19 @@ export interface SearchBenchResult {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const most = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
+const least = (xs: number[]) => xs.reduce((a, b) => Math.min(a, b), Infinity);
 
 function milestones(html: number, resources: { path: string; start: number; end: number }[]): Phases {
   const of = (re: RegExp) => resources.filter((r) => re.test(r.path));
   const fragments = of(/\.pf_fragment$/);
-  const fragmentsRequested = Math.min(...fragments.map((r) => r.start));
+  const fragmentsRequested = least(fragments.map((r) => r.start));
   return {
     html,
-    scripts: Math.max(...of(/\/(search|pagefind)\.js$/).map((r) => r.end)),
-    index: Math.max(...of(/(pagefind-entry\.json|\.pf_meta|\.pagefind|\.pf_index|\.pf_filter)$/).filter((r) => r.start < fragmentsRequested).map((r) => r.end)),
+    scripts: most(of(/\/(search|pagefind)\.js$/).map((r) => r.end)),
+    index: most(of(/(pagefind-entry\.json|\.pf_meta|\.pagefind|\.pf_index|\.pf_filter)$/).filter((r) => r.start < fragmentsRequested).map((r) => r.end)),
     fragmentsRequested,
-    firstFragment: Math.min(...fragments.map((r) => r.end)),
+    firstFragment: least(fragments.map((r) => r.end)),
   };
 }
 
@@ -189,7 +191,7 @@ export function printSearchBench(r: SearchBenchResult, requests: boolean, judged
   console.log(`  transferred in total: ${kb(r.median.bytes)} (target < ${kb(TARGET_BYTES)}, ${verdict(r.median.bytes < TARGET_BYTES)})`);
   const times = r.runs.map((x) => x.firstResultMs);
   console.log(
-    `  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target < ${TARGET_MS} ms, ${verdict(r.median.firstResultMs < TARGET_MS)})`,
+    `  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${least(times).toFixed(0)}–${most(times).toFixed(0)} ms (target < ${TARGET_MS} ms, ${verdict(r.median.firstResultMs < TARGET_MS)})`,
   );
   const p = r.median.phases;
   console.log(

@@ -42,7 +42,7 @@ function treeRss(pid: number): number {
   while (stack.length) {
     const p = stack.pop()!;
     total += rss.get(p) ?? 0;
-    stack.push(...(children.get(p) ?? []));
+    for (const c of children.get(p) ?? []) stack.push(c);
   }
   return total;
 }
@@ -81,9 +81,9 @@ async function runBuild(dumps: string, out: string): Promise<Run> {
   for (const [name, ms] of Object.entries(t.durations)) stages[name] = { seconds: ms / 1000 };
   for (const [name, [start, end]] of Object.entries(t.marks)) {
     const inside = samples.filter(([at]) => at >= start && at <= end).map(([, b]) => b);
-    if (stages[name]) stages[name].peakBytes = inside.length ? Math.max(...inside) : undefined;
+    if (stages[name]) stages[name].peakBytes = inside.length ? inside.reduce((a, b) => Math.max(a, b)) : undefined;
   }
-  return { wall, peakBytes: Math.max(0, ...samples.map(([, b]) => b)), stages, counts: t.counts };
+  return { wall, peakBytes: samples.reduce((n, [, b]) => Math.max(n, b), 0), stages, counts: t.counts };
 }
 
 function dirSize(dir: string): { bytes: number; files: number } {

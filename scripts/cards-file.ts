@@ -55,10 +55,13 @@ export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<stri
   let at = CARDS_OPEN.length;
   let run = -1; // where the run of old cards being copied starts …
   let runEnd = -1; // … and ends
-  const separator = () => (out.length > 1 ? [",\n"] : []);
+  const separator = () => {
+    if (out.length > 1) out.push(",\n");
+  };
   const flush = () => {
     if (run < 0) return;
-    out.push(...separator(), last.subarray(run, runEnd));
+    separator();
+    out.push(last.subarray(run, runEnd));
     run = -1;
   };
   for (const p of papers) {
@@ -76,7 +79,8 @@ export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<stri
     } else {
       flush();
       const page = cardPage(p);
-      out.push(...separator(), JSON.stringify(card(page)));
+      separator();
+      out.push(JSON.stringify(card(page)));
       if (page.published !== null) inFeeds.push(page);
     }
   }

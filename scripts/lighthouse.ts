@@ -90,7 +90,7 @@ async function main(): Promise<void> {
       rows.push([name, sitePath || "/", ...scores.map(String)]);
     }
     const header = ["page", "path", ...CATEGORIES];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const widths = header.map((h, i) => rows.reduce((n, r) => Math.max(n, r[i].length), h.length));
     for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join("  "));
     if (failed) console.log(`A score is below ${values.min}.`);
   } finally {

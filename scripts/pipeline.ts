@@ -118,9 +118,10 @@ function parseStage(s: State): State {
   for (const d of s.dumps) {
     const r = parseDump(d.file, d.text);
     perDump.push({ file: d.file, layout: r.layout, entries: r.entries.length });
-    entries.push(...r.entries);
-    rejected.push(...r.rejected);
-    warnings.push(...r.warnings);
+    // One push per item: spreading a dump's entries into one call overflows the stack past about 100,000.
+    for (const e of r.entries) entries.push(e);
+    for (const x of r.rejected) rejected.push(x);
+    for (const w of r.warnings) warnings.push(w);
   }
   return { ...s, perDump, entries, rejected, warnings };
 }

@@ -41,7 +41,7 @@ for (const id of ids) {
 const o = report.overall;
 console.log("");
 console.log(`overall (micro): precision ${pct(o.precision)}  recall ${pct(o.recall)}  F1 ${pct(o.f1)}  (tp ${o.tp}, fp ${o.fp}, fn ${o.fn})`);
-const maxShare = Math.max(...[...sizes].filter(([id]) => id !== UNSORTED_ID).map(([, n]) => n)) / papers.length;
+const maxShare = [...sizes].filter(([id]) => id !== UNSORTED_ID).reduce((m, [, n]) => Math.max(m, n), -Infinity) / papers.length;
 console.log(`largest topic: ${(100 * maxShare).toFixed(1)}% of papers; unsorted: ${(100 * (sizes.get(UNSORTED_ID) ?? 0) / papers.length).toFixed(1)}%`);
 if (process.argv.includes("--errors")) {
   console.log("\nDisagreements (expected → predicted):");

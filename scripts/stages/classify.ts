@@ -207,7 +207,7 @@ export function literalStarts(pattern: string, caseSensitive: boolean): string[]
       const close = closingParen(alt);
       const inner = close > 0 && !/^[?*{]/.test(alt.slice(close + 1)) ? literalStarts(alt.slice(1, close), caseSensitive) : null;
       if (!inner) return null;
-      starts.push(...inner);
+      for (const s of inner) starts.push(s);
       continue;
     }
     const m = /^[\p{L}\p{N} '-]*/u.exec(alt)![0];

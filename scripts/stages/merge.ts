@@ -92,7 +92,7 @@ function combine(key: string, fingerprint: string, members: Keyed[]): MergedPape
     rawTitle: titled.title,
     rawAbstract: best.abstract,
     date: first((e) => e.date),
-    upvotes: upvotes.length ? Math.max(...upvotes) : null,
+    upvotes: upvotes.length ? upvotes.reduce((a, b) => Math.max(a, b)) : null,
     authors: first((e) => e.authors),
     entries,
   };

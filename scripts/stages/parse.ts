@@ -34,7 +34,7 @@ const MAX_TITLE = 400;
 
 /** Parse one dump. `file` is the name used in messages; `text` is already decoded (no BOM). */
 export function parseDump(file: string, text: string): ParseResult {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((t, i) => ({ no: i + 1, text: t.replace(/[\t ]+$/, "") }));
+  const lines = text.replace(/\r\n?/g, "\n").split("\n").map((t, i) => ({ no: i + 1, text: trimEndBlank(t) }));
   const nonEmpty = lines.filter((l) => l.text.trim() !== "");
   if (nonEmpty.length === 0) {
     return { layout: "empty", entries: [], rejected: [], warnings: [{ file, line: 0, message: "file is empty: no papers read" }] };
@@ -52,6 +52,13 @@ export function parseDump(file: string, text: string): ParseResult {
     rejected: [{ file, line: 1, reason: `unknown layout: not a "Daily Papers" page or a compact dump (its first lines are neither the page's header nor "Subscribe" and a title); no papers read` }],
     warnings: [],
   };
+}
+
+/** `t` without trailing spaces and tabs (a scan from the end: `/[\t ]+$/` tries every start in a run of blanks). */
+function trimEndBlank(t: string): string {
+  let end = t.length;
+  while (end > 0 && (t[end - 1] === " " || t[end - 1] === "\t")) end--;
+  return end === t.length ? t : t.slice(0, end);
 }
 
 /** Number of leading non-empty lines that form a Daily Papers page header (0 if none). */

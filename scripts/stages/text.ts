@@ -24,17 +24,27 @@ export function escapeMarkdown(text: string): string {
 
 const URL_RE = /https?:\/\/[^\s<>"'`{}\\|^]+/g;
 
+const TRAILING_PUNCT = new Set([".", ",", ";", ":", "!", "?"]);
+
+/** `s` without trailing sentence punctuation (a scan from the end: a regular expression ending in `$` tries every start). */
+function trimPunct(s: string): string {
+  let end = s.length;
+  while (end > 0 && TRAILING_PUNCT.has(s[end - 1])) end--;
+  return s.slice(0, end);
+}
+
 function trimUrl(url: string): string {
-  let u = url.replace(/[.,;:!?]+$/, "");
-  // Drop unbalanced closing brackets at the end: "(see https://x.org/a)".
+  let u = trimPunct(url);
+  // Drop unbalanced closing brackets at the end: "(see https://x.org/a)". Brackets are counted once, then kept count of.
+  const count: Record<string, number> = { "(": 0, ")": 0, "[": 0, "]": 0 };
+  for (let i = 0; i < u.length; i++) if (count[u[i]] !== undefined) count[u[i]]++;
   for (;;) {
     const last = u[u.length - 1];
     const open = last === ")" ? "(" : last === "]" ? "[" : null;
     if (!open) break;
-    const opens = u.split(open).length - 1;
-    const closes = u.split(last).length - 1;
-    if (closes <= opens) break;
-    u = u.slice(0, -1).replace(/[.,;:!?]+$/, "");
+    if (count[last] <= count[open]) break;
+    count[last]--;
+    u = trimPunct(u.slice(0, -1));
   }
   return u;
 }
@@ -59,14 +69,14 @@ function cutUrls(raw: string, items: Item[]): string {
     out += raw.slice(last, start).replace(/\\?(?:url|href)\{$/, "") + ITEM_OPEN + items.length + ITEM_CLOSE;
     items.push({ kind: "url", text: url });
     last = end;
-    if (raw[last] === "}" && /\\?(?:url|href)\{$/.test(raw.slice(0, start))) last++;
+    if (raw[last] === "}" && /\\?(?:url|href)\{$/.test(raw.slice(Math.max(0, start - 6), start))) last++;
   }
   return out + raw.slice(last);
 }
 
 /** Markdown for a code span holding `text` (backtick fence longer than any run inside). */
 function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const longest = (text.match(/`+/g) ?? []).reduce((n, r) => Math.max(n, r.length), 0);
   const fence = "`".repeat(longest + 1);
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
   return fence + pad + text + pad + fence;
@@ -88,30 +98,37 @@ export function cleanText(raw: string): CleanText {
   for (const code of tm.codes) items.push({ kind: "code", text: code });
   const { segments, stats } = detectMath(tm.text);
   let markdown = "";
+  // The last character of `markdown`: reading it from `markdown`, a growing rope, would cost its whole length each time.
+  let tail = "";
+  const add = (t: string) => {
+    if (t === "") return;
+    markdown += t;
+    tail = t[t.length - 1];
+  };
   let plain = "";
   segments.forEach((seg: Segment, idx: number) => {
     switch (seg.kind) {
       case "text":
-        markdown += escapeMarkdown(seg.text);
+        add(escapeMarkdown(seg.text));
         plain += seg.text;
         break;
       case "math": {
         // The plugin only opens `$` after a non-word character and closes before one.
-        if (WORD_CHAR.test(markdown.slice(-1))) markdown += "&#8203;";
-        markdown += "$" + seg.tex + "$";
+        if (WORD_CHAR.test(tail)) add("&#8203;");
+        add("$" + seg.tex + "$");
         const next = segments[idx + 1];
-        if (next && next.kind === "text" && WORD_CHAR.test(next.text[0] ?? "")) markdown += "&#8203;";
+        if (next && next.kind === "text" && WORD_CHAR.test(next.text[0] ?? "")) add("&#8203;");
         plain += seg.plain;
         break;
       }
       case "mark":
-        markdown += seg.mark === EM_OPEN || seg.mark === EM_CLOSE ? "*" : seg.mark === STRONG_OPEN || seg.mark === STRONG_CLOSE ? "**" : "";
+        add(seg.mark === EM_OPEN || seg.mark === EM_CLOSE ? "*" : seg.mark === STRONG_OPEN || seg.mark === STRONG_CLOSE ? "**" : "");
         break;
       case "item": {
         const item = items[seg.index];
         if (!item) break;
-        if (item.kind === "url") markdown += "<" + item.text + ">";
-        else markdown += codeSpan(item.text);
+        if (item.kind === "url") add("<" + item.text + ">");
+        else add(codeSpan(item.text));
         plain += item.text;
         break;
       }
@@ -130,12 +147,9 @@ export function cleanText(raw: string): CleanText {
 
 /** URLs (http/https) found in raw text, in order, deduplicated, trailing punctuation trimmed. */
 export function extractLinks(raw: string): string[] {
-  const out: string[] = [];
-  for (const m of raw.matchAll(URL_RE)) {
-    const url = trimUrl(m[0]);
-    if (!out.includes(url)) out.push(url);
-  }
-  return out;
+  const seen = new Set<string>();
+  for (const m of raw.matchAll(URL_RE)) seen.add(trimUrl(m[0]));
+  return [...seen];
 }
 
 /** Raw TeX tokens (`^{`, `_{`, `\command`) still visible in a text, for the build report. Apply it to text outside math. */

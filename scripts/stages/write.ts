@@ -181,7 +181,8 @@ export function spliceCatalogueJson(s: State, last: Buffer, carried: Set<string>
   let run = -1; // first old entry of the run of old entries being copied
   const flush = () => {
     if (run < 0) return;
-    out.push(...(out.length > 1 ? [",\n"] : []), last.subarray(starts[run], starts[k] - 2));
+    if (out.length > 1) out.push(",\n");
+    out.push(last.subarray(starts[run], starts[k] - 2));
     run = -1;
   };
   for (const p of bySlug(s.papers)) {
@@ -191,7 +192,8 @@ export function spliceCatalogueJson(s: State, last: Buffer, carried: Set<string>
       k++;
     } else {
       flush();
-      out.push(...(out.length > 1 ? [",\n"] : []), entryJson(p));
+      if (out.length > 1) out.push(",\n");
+      out.push(entryJson(p));
     }
   }
   flush();

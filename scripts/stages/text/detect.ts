@@ -156,9 +156,18 @@ function isStrong(word: string): boolean {
   return false;
 }
 
+/**
+ * Longer words are prose, never part of a span (gene sequences, hashes, runs of punctuation): the word tests below
+ * take time that grows faster than the word's length, and no math in the dumps is a word this long.
+ */
+export const MAX_MATH_WORD = 200;
+/** Longer spans are left as text (and counted as such): restoring and typesetting a span takes time that grows faster than its length. */
+export const MAX_MATH_SPAN = 4000;
+
 const kindCache = new Map<string, Kind>();
 
 function kindOf(word: string): Kind {
+  if (word.length > MAX_MATH_WORD) return "prose";
   let k = kindCache.get(word);
   if (k === undefined) {
     k = kindUncached(word);
@@ -202,6 +211,7 @@ function depthOf(s: string): number {
 }
 
 function isEnglish(word: string): boolean {
+  if (word.length > MAX_MATH_WORD) return true;
   const c = word.replace(/[.,;:!?()\[\]]+/g, "");
   if (ENGLISH_SHORT.has(c)) return true;
   if (!/^[A-Za-z]+(?:-[A-Za-z]+)*$/.test(c)) return false;
@@ -319,24 +329,33 @@ export function alignBlock(body: string): string | null {
 
 /** Detect and restore math in `text` (text-mode already converted; URLs/code are item placeholders). */
 export function detectMath(text: string): MathResult {
+  // Display blocks (`align* … align*`) from left to right while KaTeX accepts them; the text between them and after the
+  // last one is read word by word. A loop, not recursion: a line may hold any number of blocks.
+  const result: MathResult = { segments: [], stats: { mathSpans: 0, leftAsText: 0 }, left: [] };
+  const add = (r: MathResult) => {
+    for (const seg of r.segments) result.segments.push(seg);
+    for (const l of r.left) result.left.push(l);
+    result.stats.mathSpans += r.stats.mathSpans;
+    result.stats.leftAsText += r.stats.leftAsText;
+  };
+  let rest = text;
+  for (;;) {
+    const al = /align\*\s*(.*?)\s*align\*/s.exec(rest);
+    const tex = al && alignBlock(al[1]);
+    if (!al || !tex || !katexAccepts(tex)) break;
+    add(detectWords(rest.slice(0, al.index)));
+    add({ segments: [{ kind: "math", tex, plain: texToPlain(tex).trim(), source: al[0] }], stats: { mathSpans: 1, leftAsText: 0 }, left: [] });
+    rest = rest.slice(al.index + al[0].length);
+  }
+  add(detectWords(rest));
+  return result;
+}
+
+/** Detect and restore the inline math of `text`, word by word. */
+function detectWords(text: string): MathResult {
   const stats: DetectStats = { mathSpans: 0, leftAsText: 0 };
   const segments: Segment[] = [];
   const left: string[] = [];
-  const al = /align\*\s*(.*?)\s*align\*/s.exec(text);
-  if (al) {
-    const tex = alignBlock(al[1]);
-    if (tex && katexAccepts(tex)) {
-      const before = detectMath(text.slice(0, al.index));
-      const after = detectMath(text.slice(al.index + al[0].length));
-      stats.mathSpans = before.stats.mathSpans + after.stats.mathSpans + 1;
-      stats.leftAsText = before.stats.leftAsText + after.stats.leftAsText;
-      return {
-        segments: [...before.segments, { kind: "math", tex, plain: texToPlain(tex).trim(), source: al[0] }, ...after.segments],
-        stats,
-        left: [...before.left, ...after.left],
-      };
-    }
-  }
   const units = unitsOf(text);
   const n = units.length;
   // Neighbouring word index, only across a single space.
@@ -386,29 +405,39 @@ export function detectMath(text: string): MathResult {
       }
       break;
     }
-    // Grow right.
+    // Grow right. The span's bracket depth is kept as it grows (a span is words joined by single spaces, so its depth
+    // is the sum of theirs, and what it ends with is what its last word ends with): linear in the span's length.
     let guard = 0;
+    let depth = 0;
+    for (let k = start; k <= end; k++) depth += depthOf(units[k].text);
     for (;;) {
-      const spanText = units.slice(start, end + 1).map((u) => u.text).join("");
       const j = nextWord(end);
       if (j < 0) break;
-      const depth = depthOf(spanText);
+      const grow = () => {
+        for (let k = end + 1; k <= j; k++) depth += depthOf(units[k].text);
+        end = j;
+      };
+      const lastWord = units[end].text;
       if (depth > 0 && guard++ < 25) {
         if (isEnglish(units[j].text)) break;
-        end = j;
+        grow();
         continue;
       }
       if (endsSentence(end)) break;
       if (coreOf(units[end].text) !== units[end].text.replace(/[.,;:!?]+$/, "")) break; // `ell_p-norm` ends the span
       const kj = kind(j);
-      if (kj === "strong") { end = j; continue; }
+      if (kj === "strong") { grow(); continue; }
       const j2 = nextWord(j);
-      if (kj === "op" && j2 >= 0 && ["atom", "strong", "word", "base"].includes(kind(j2))) { end = j2; continue; }
-      if (units[j].text === "to" && j2 >= 0 && /^[A-Za-z]$/.test(units[end].text) && /^[A-Za-z][.,;:]?$/.test(units[j2].text) && !ENGLISH_SHORT.has(units[j2].text.replace(/[.,;:]$/, ""))) { end = j2; continue; }
-      if (/^[A-Za-z]\(/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { end = j; continue; }
-      if ((kj === "atom" || kj === "word" || /^[A-Za-z][.,;:]?$/.test(units[j].text)) && endsWithOp(spanText)) { end = j; continue; }
-      if (/^\[/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { end = j; continue; }
-      if (kj === "word" || (kj === "atom" && /^[A-Za-z]?\(/.test(units[j].text) && !/[,.;]$/.test(units[end].text) && /[)}\]A-Za-z]$/.test(spanText) && units[j].text.length > 1)) { end = j; continue; }
+      const grow2 = () => {
+        for (let k = end + 1; k <= j2; k++) depth += depthOf(units[k].text);
+        end = j2;
+      };
+      if (kj === "op" && j2 >= 0 && ["atom", "strong", "word", "base"].includes(kind(j2))) { grow2(); continue; }
+      if (units[j].text === "to" && j2 >= 0 && /^[A-Za-z]$/.test(units[end].text) && /^[A-Za-z][.,;:]?$/.test(units[j2].text) && !ENGLISH_SHORT.has(units[j2].text.replace(/[.,;:]$/, ""))) { grow2(); continue; }
+      if (/^[A-Za-z]\(/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { grow(); continue; }
+      if ((kj === "atom" || kj === "word" || /^[A-Za-z][.,;:]?$/.test(units[j].text)) && endsWithOp(lastWord)) { grow(); continue; }
+      if (/^\[/.test(units[j].text) && depthOf(units[j].text) > 0 && !isEnglish(units[j].text)) { grow(); continue; }
+      if (kj === "word" || (kj === "atom" && /^[A-Za-z]?\(/.test(units[j].text) && !/[,.;]$/.test(units[end].text) && /[)}\]A-Za-z]$/.test(lastWord) && units[j].text.length > 1)) { grow(); continue; }
       break;
     }
     spans.push([start, end]);
@@ -435,7 +464,7 @@ export function detectMath(text: string): MathResult {
   for (const [start, end] of spans) {
     pushUnits(cursor, start);
     const source = units.slice(start, end + 1).map((u) => u.text).join("");
-    const { pre, core, post } = peel(source);
+    const { pre, core, post } = source.length > MAX_MATH_SPAN ? { pre: "", core: "", post: "" } : peel(source);
     const math = core ? toMath(core) : null;
     if (math) {
       pushText(pre);

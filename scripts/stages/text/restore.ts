@@ -24,29 +24,62 @@ export function segmentRun(run: string): Piece[] {
   return hit;
 }
 
+/** Length of the longest command name: no slice longer than this can be one. */
+const LONGEST_COMMAND = [...MATH_COMMANDS].reduce((n, c) => Math.max(n, c.length), 0);
+
+/**
+ * Dynamic programming from the end of the run: best[i] is the segmentation of run[i..] with the fewest single letters,
+ * then the fewest pieces; on a tie the earlier candidate (a single letter, then the shorter command) is kept. Only
+ * slices up to the longest command name are tried, so the work is linear in the run's length.
+ */
 function segmentUncached(run: string): Piece[] {
   if (MATH_WORDS.has(run)) return [{ text: run, cmd: false, word: true }];
   if (EXACT_ONLY.has(run) || MATH_COMMANDS.has(run)) return [{ text: run, cmd: true }];
   const n = run.length;
-  const best: { cost: number; pieces: Piece[] }[] = new Array(n + 1);
-  best[n] = { cost: 0, pieces: [] };
+  const cost = new Int32Array(n + 1);
+  const count = new Int32Array(n + 1);
+  // next[i]: where the piece starting at i ends (i + 1 for a single letter).
+  const next = new Int32Array(n + 1);
   for (let i = n - 1; i >= 0; i--) {
-    const rest = best[i + 1];
-    let cand = { cost: rest.cost + 1, pieces: [{ text: run[i], cmd: false }, ...rest.pieces] };
-    for (let j = i + 2; j <= n; j++) {
-      const w = run.slice(i, j);
-      if (MATH_COMMANDS.has(w) && best[j]) {
-        // Prefer fewer single letters, then longer commands (fewer pieces).
-        const c = { cost: best[j].cost, pieces: [{ text: w, cmd: true }, ...best[j].pieces] };
-        if (c.cost < cand.cost || (c.cost === cand.cost && c.pieces.length < cand.pieces.length)) cand = c;
+    let bestCost = cost[i + 1] + 1;
+    let bestCount = count[i + 1] + 1;
+    let bestNext = i + 1;
+    const last = Math.min(n, i + LONGEST_COMMAND);
+    for (let j = i + 2; j <= last; j++) {
+      if (!MATH_COMMANDS.has(run.slice(i, j))) continue;
+      // Prefer fewer single letters, then longer commands (fewer pieces).
+      const c = cost[j];
+      const k = count[j] + 1;
+      if (c < bestCost || (c === bestCost && k < bestCount)) {
+        bestCost = c;
+        bestCount = k;
+        bestNext = j;
       }
     }
-    best[i] = cand;
+    cost[i] = bestCost;
+    count[i] = bestCount;
+    next[i] = bestNext;
   }
-  return best[0].pieces;
+  const pieces: Piece[] = [];
+  for (let i = 0; i < n; i = next[i]) pieces.push(next[i] === i + 1 ? { text: run[i], cmd: false } : { text: run.slice(i, next[i]), cmd: true });
+  return pieces;
 }
 
 const DELIM_AFTER_SIZER = /^(\s*)(\\[{}|]|\\[lr]?[vV]ert|\\[lr]angle|\\[lr]floor|\\[lr]ceil|[()[\]|.<>]|\\\||lfloor|rfloor|lceil|rceil|langle|rangle)/;
+
+/**
+ * What follows piece k-1 of a letter run ending at `j` in `s`, as far as DELIM_AFTER_SIZER and the next character can
+ * tell: the rest of the run's pieces and a few characters after the run (white space in the stage's text is a single
+ * space). Joining the whole rest each time would cost the length of the span for each command in it.
+ */
+function following(pieces: Piece[], k: number, s: string, j: number): string {
+  let rest = "";
+  for (let q = k; q < pieces.length && rest.length < 16; q++) rest += pieces[q].text;
+  if (rest.length >= 16) return rest;
+  let end = j;
+  while (end < s.length && /\s/.test(s[end])) end++;
+  return rest + s.slice(j, end + 16);
+}
 
 export interface RestoreResult {
   tex: string;
@@ -61,6 +94,21 @@ export interface RestoreResult {
 export function restoreTex(src: string): RestoreResult {
   const hadBackslash = /\\[A-Za-z]/.test(src);
   let out = "";
+  // The last character of `out`, and its last that is not white space: reading them from `out`, a growing rope, would
+  // cost its whole length each time.
+  let tail = "";
+  let solid = "";
+  const emit = (t: string) => {
+    if (t === "") return;
+    out += t;
+    tail = t[t.length - 1];
+    for (let k = t.length - 1; k >= 0; k--) {
+      if (!/\s/.test(t[k])) {
+        solid = t[k];
+        break;
+      }
+    }
+  };
   let doubtful = false;
   let i = 0;
   const s = src;
@@ -74,7 +122,7 @@ export function restoreTex(src: string): RestoreResult {
     if (c === "\\") {
       const m = /^\\([A-Za-z]+|.)/.exec(s.slice(i));
       const tok = m ? m[0] : "\\";
-      out += tok;
+      emit(tok);
       i += tok.length;
       continue;
     }
@@ -82,7 +130,7 @@ export function restoreTex(src: string): RestoreResult {
       let j = i;
       while (j < s.length && /[A-Za-z]/.test(s[j])) j++;
       const run = s.slice(i, j);
-      const prev = out.replace(/\s+$/, "").slice(-1);
+      const prev = solid;
       const afterScript = prev === "^" || prev === "_";
       const pieces = segmentRun(run);
       let k = 0;
@@ -90,23 +138,23 @@ export function restoreTex(src: string): RestoreResult {
         k++;
         if (p.word) {
           const t = `\\mathrm{${p.text}}`;
-          out += afterScript && out.endsWith(prev) ? `{${t}}` : t;
+          emit(afterScript && tail === prev ? `{${t}}` : t);
           continue;
         }
         if (p.cmd) {
-          const rest = pieces.slice(k).map((q) => q.text).join("") + s.slice(j);
+          const rest = following(pieces, k, s, j);
           if (SIZERS.has(p.text) && !DELIM_AFTER_SIZER.test(rest)) {
             // `left` / `big` not followed by a delimiter: not a sizer here.
-            out += p.text;
+            emit(p.text);
             doubtful = true;
             continue;
           }
-          out += "\\" + p.text;
+          emit("\\" + p.text);
           const next = rest[0];
-          if (next !== undefined && /[A-Za-z]/.test(next)) out += " ";
+          if (next !== undefined && /[A-Za-z]/.test(next)) emit(" ");
           continue;
         }
-        out += p.text;
+        emit(p.text);
       }
       const singles = pieces.filter((p) => !p.cmd && !p.word).length;
       if (singles >= 4 && singles === run.length && !afterScript) doubtful = true;
@@ -115,14 +163,14 @@ export function restoreTex(src: string): RestoreResult {
       continue;
     }
     if (UNICODE_TO_TEX[c] !== undefined) {
-      out += UNICODE_TO_TEX[c];
-      if (/[A-Za-z]/.test(s[i + 1] ?? "") && /[A-Za-z]$/.test(UNICODE_TO_TEX[c])) out += " ";
+      emit(UNICODE_TO_TEX[c]);
+      if (/[A-Za-z]/.test(s[i + 1] ?? "") && /[A-Za-z]$/.test(UNICODE_TO_TEX[c])) emit(" ");
       i++;
       continue;
     }
-    if (c === "%" || c === "&" || c === "#") { out += "\\" + c; i++; continue; }
+    if (c === "%" || c === "&" || c === "#") { emit("\\" + c); i++; continue; }
     if (c === "$") { i++; continue; }
-    out += c;
+    emit(c);
     i++;
   }
   let tex = out.replace(/\s+([\^_])/g, "$1");
@@ -188,15 +236,16 @@ function fixFractions(tex: string, hadBackslash: boolean): string {
     let changed = false;
     for (let pos = 1; pos < tex.length; pos++) {
       if (tex[pos] !== "{" || tex[pos - 1] === "\\") continue;
-      const before = tex.slice(0, pos);
+      // What comes before, as far as the tests below read it (a command name is at most LONGEST_COMMAND letters).
+      const before = tex.slice(Math.max(0, pos - 2 * LONGEST_COMMAND), pos);
       if (!/[A-Za-z0-9)\]}]$/.test(before)) continue;
       const cmdBefore = /\\([A-Za-z]+)$/.exec(before);
       if (cmdBefore && (FONT_CMDS.has(cmdBefore[1]) || ACCENT_CMDS.has(cmdBefore[1]) || FUNCTIONS.has(cmdBefore[1]) || SIZERS.has(cmdBefore[1]) || cmdBefore[1] === "sqrt" || cmdBefore[1] === "frac" || RELATIONS[cmdBefore[1]] !== undefined || BINARY[cmdBefore[1]] !== undefined)) continue; // argument of a command
       if (/[\^_]$/.test(before)) continue;
       if (before.endsWith("}")) {
         // A group closed just before: a numerator only when that group was the argument of \sqrt (\sqrt{d}{n}).
-        const open = groupStartBackwards(before, before.length - 1);
-        if (open < 0 || !/\\sqrt\s*$/.test(before.slice(0, open))) continue;
+        const open = groupStartBackwards(tex, pos - 1);
+        if (open < 0 || !tex.slice(0, open).trimEnd().endsWith("\\sqrt")) continue;
       }
       const close = matchGroup(tex, pos);
       if (close < 0) continue;
