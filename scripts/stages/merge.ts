@@ -68,7 +68,7 @@ export function merge(entries: Entry[]): MergedPaper[] {
   const papers: MergedPaper[] = [];
   for (const [key, group] of byKey) {
     if (group.length === 1) {
-      papers.push(combine(key, group[0].fingerprint, group));
+      papers.push(combine(key, group));
       continue;
     }
     group.sort((a, b) => b.fingerprint.length - a.fingerprint.length || (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0) || compareEntries(a.entry, b.entry));
@@ -85,7 +85,7 @@ export function merge(entries: Entry[]): MergedPaper[] {
       if (!exact.has(m.fingerprint)) exact.set(m.fingerprint, c);
       c.members.push(m);
     }
-    for (const c of clusters) papers.push(combine(key, c.fingerprint, c.members.sort((a, b) => compareEntries(a.entry, b.entry))));
+    for (const c of clusters) papers.push(combine(key, c.members.sort((a, b) => compareEntries(a.entry, b.entry))));
   }
   uniqueIds(papers);
   return papers.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -117,15 +117,18 @@ function uniqueIds(papers: MergedPaper[]): void {
   }
 }
 
-/** Members arrive in file/line order (merge sorts the entries first). */
-function combine(key: string, fingerprint: string, members: Keyed[]): MergedPaper {
+/** Members arrive in file/line order. The paper is known by the version it shows: its id and registered URL come from that version's fingerprint. */
+function combine(key: string, members: Keyed[]): MergedPaper {
   const entries = members.map((m) => m.entry);
   if (members.length === 1) {
     const e = entries[0];
+    const fingerprint = members[0].fingerprint;
     return { id: paperId(key, fingerprint), key, fingerprint, rawTitle: e.title, rawAbstract: e.abstract, date: e.date, upvotes: e.upvotes, authors: e.authors, entries };
   }
   // Longest abstract wins (a cut-off copy never replaces the full one); on a tie, the copy that kept more LaTeX backslashes.
-  const best = [...members].sort((a, b) => b.fingerprint.length - a.fingerprint.length || backslashes(b.entry.abstract) - backslashes(a.entry.abstract) || compareEntries(a.entry, b.entry))[0].entry;
+  const bestKeyed = [...members].sort((a, b) => b.fingerprint.length - a.fingerprint.length || backslashes(b.entry.abstract) - backslashes(a.entry.abstract) || compareEntries(a.entry, b.entry))[0];
+  const best = bestKeyed.entry;
+  const fingerprint = bestKeyed.fingerprint;
   const titled = [...entries].sort((a, b) => backslashes(b.title) - backslashes(a.title) || compareEntries(a, b))[0];
   const first = <T>(f: (e: Entry) => T | null): T | null => entries.map(f).find((v) => v !== null) ?? null;
   const upvotes = entries.map((e) => e.upvotes).filter((v): v is number => v !== null);
