@@ -9,7 +9,7 @@ export const SAME_PAPER = 0.8;
 /** Groups above this many members are searched through an index rather than compared with every member. */
 const SCAN_UP_TO = 8;
 /** An anchor held by more members than this is common text (a shared opening), not a sign of one paper: ignored. */
-const POSTING_CAP = 16;
+const POSTING_CAP = 8;
 /** Members a lookup compares in full, the ones sharing most anchors first. */
 const CANDIDATES = 4;
 
@@ -46,18 +46,33 @@ export function samePaper(a: string, b: string): boolean {
   return resemblance(a, b) >= SAME_PAPER;
 }
 
-/** Winnowed anchors of a fingerprint: the smallest shingle hash of each window of W shingles, deduplicated. */
+/**
+ * Winnowed anchors of a fingerprint: the smallest shingle hash of each window of W shingles, deduplicated, and of those
+ * the half with an even hash (the same half in every fingerprint, so versions still share theirs; half the lookups' work).
+ */
 function anchors(fp: string): number[] {
+  if (fp === lastAnchors.fp) return lastAnchors.anchors;
   const h = shingles(fp);
   const out = new Set<number>();
-  if (h.length === 0) return [];
-  for (let i = 0; i + W <= Math.max(W, h.length); i++) {
-    let min = h[i];
-    for (let j = i + 1; j < Math.min(i + W, h.length); j++) if (h[j] < min) min = h[j];
-    out.add(min);
+  // Sliding-window minimum over a deque of positions whose hashes increase: O(1) per shingle.
+  const deque = new Int32Array(Math.max(1, h.length));
+  let head = 0;
+  let tail = 0;
+  for (let i = 0; i < h.length; i++) {
+    while (tail > head && h[deque[tail - 1]] > h[i]) tail--;
+    deque[tail++] = i;
+    if (deque[head] <= i - W) head++;
+    if (i >= W - 1 || i === h.length - 1) {
+      const min = h[deque[head]];
+      if ((min & 1) === 0) out.add(min);
+    }
   }
-  return [...out];
+  lastAnchors = { fp, anchors: [...out] };
+  return lastAnchors.anchors;
 }
+
+/** The last fingerprint's anchors: a lookup that finds nothing is followed by adding the same fingerprint. */
+let lastAnchors: { fp: string; anchors: number[] } = { fp: "", anchors: [] };
 
 /**
  * Members of one title group (cluster representatives, registry entries), found by fingerprint. Up to SCAN_UP_TO members
@@ -105,8 +120,26 @@ export class NearIndex<T> {
     if (!this.postings) picked = this.members.map((_, i) => i);
     else {
       const votes = new Map<number, number>();
-      for (const a of anchors(fp)) for (const i of this.postings.get(a) ?? []) votes.set(i, (votes.get(i) ?? 0) + 1);
-      picked = [...votes].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, CANDIDATES).map(([i]) => i);
+      let counted = 0;
+      for (const a of anchors(fp)) {
+        const list = this.postings.get(a);
+        if (!list) continue;
+        counted++;
+        for (const i of list) votes.set(i, (votes.get(i) ?? 0) + 1);
+      }
+      // A version of the same paper shares most of the anchors that are not common text: members sharing fewer than
+      // half are not compared in full. The best CANDIDATES of the rest, by a linear pass (no sort of every member voted for).
+      const top: [number, number][] = [];
+      for (const v of votes) {
+        if (2 * v[1] < counted) continue;
+        let at = top.length;
+        while (at > 0 && (top[at - 1][1] < v[1] || (top[at - 1][1] === v[1] && top[at - 1][0] > v[0]))) at--;
+        if (at < CANDIDATES) {
+          top.splice(at, 0, v);
+          if (top.length > CANDIDATES) top.pop();
+        }
+      }
+      picked = top.map(([i]) => i);
       for (const i of (this.exact.get(fp) ?? []).slice(0, CANDIDATES)) if (!picked.includes(i)) picked.push(i);
     }
     return picked
