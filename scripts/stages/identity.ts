@@ -84,7 +84,7 @@ let lastAnchors: { fp: string; anchors: number[] } = { fp: "", anchors: [] };
  * only by an exact fingerprint match, and otherwise becomes a paper of its own (a page too many, never one lost).
  */
 export class NearIndex<T> {
-  private readonly members: { item: T; fp: string }[] = [];
+  private readonly members: { item: T; fp: string; anchors?: Set<number> }[] = [];
   private readonly exact = new Map<string, number[]>();
   private postings: Map<number, number[]> | null = null;
   private readonly common = new Set<number>();
@@ -142,7 +142,18 @@ export class NearIndex<T> {
       picked = top.map(([i]) => i);
       for (const i of (this.exact.get(fp) ?? []).slice(0, CANDIDATES)) if (!picked.includes(i)) picked.push(i);
     }
+    // Before the full comparison, a cheap one: a version shares most of its anchors, common or not (shared sentences
+    // of different papers pass the vote, and would cost a full comparison each).
+    const mine = anchors(fp);
+    const alike = (i: number) => {
+      if (!this.postings || mine.length === 0) return true;
+      const theirs = (this.members[i].anchors ??= new Set(anchors(this.members[i].fp)));
+      let shared = 0;
+      for (const a of mine) if (theirs.has(a)) shared++;
+      return 2 * shared >= Math.min(mine.length, theirs.size);
+    };
     return picked
+      .filter(alike)
       .map((i) => ({ i, score: resemblance(this.members[i].fp, fp) }))
       .filter((c) => c.score >= SAME_PAPER)
       .sort((x, y) => y.score - x.score || x.i - y.i)
