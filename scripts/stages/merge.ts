@@ -9,7 +9,7 @@ export interface MergedPaper {
   id: string;
   /** Normalised title, the merge key. */
   key: string;
-  /** Normalised abstract (letters and digits only), used to tell same-title papers apart. */
+  /** Normalised abstract (letters and digits only) of the version shown, used to tell same-title papers apart. */
   fingerprint: string;
   rawTitle: string;
   rawAbstract: string;
