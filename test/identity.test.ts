@@ -257,3 +257,23 @@ test("a removed paper's URL serves a gone page linking to the search, and a merg
     w.cleanup();
   }
 });
+
+test("a build that extends the last one's catalogue with a new dump keeps the URLs no paper holds", async () => {
+  const w = workspace();
+  const cache = path.join(w.dir, "cache");
+  const run = async () => (await ingest({ dumps: w.dumps, papersDir: path.join(w.dir, "papers"), state: w.dir, taxonomy: TAXONOMY, cache })).state;
+  try {
+    w.write("001.txt", [{ title: TITLE, abstract: LONG }, { title: "Scaling Laws for Neural Language Models", abstract: OTHER }]);
+    await run();
+    w.write("001.txt", [{ title: TITLE, abstract: LONG }]);
+    const removed = await run();
+    assert.deepEqual(removed.gone, [{ slug: "scaling-laws-for-neural-language-models", key: "scaling laws for neural language models", mergedInto: null }]);
+    w.write("002.txt", [{ title: "Diffusion Models Beat GANs on Image Synthesis", abstract: THIRD }]);
+    const extended = await run();
+    assert.equal(extended.carried, 1, "the build did not extend the last one's catalogue");
+    assert.deepEqual(extended.gone, removed.gone);
+    assert.equal(extended.papers.length, 2);
+  } finally {
+    w.cleanup();
+  }
+});
