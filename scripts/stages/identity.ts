@@ -6,6 +6,11 @@ const K = 8;
 const W = 16;
 /** Share of the shorter fingerprint's shingles the longer must hold for the two to be one paper. */
 export const SAME_PAPER = 0.8;
+/**
+ * Fingerprints shorter than this are versions of one paper only as prefixes: in a text this short, one letter apart is
+ * as likely another paper ("Payload 3 …", "Payload 4 …") as a typo, and real abstracts are several times longer.
+ */
+const FUZZY_FROM = 200;
 /** Groups above this many members are searched through an index rather than compared with every member. */
 const SCAN_UP_TO = 8;
 /** An anchor held by more members than this is common text (a shared opening), not a sign of one paper: ignored. */
@@ -28,13 +33,13 @@ function shingles(fp: string): Int32Array {
 /**
  * How much of the shorter fingerprint the longer one holds, in [0, 1]: 1 when one is a prefix of the other (a re-cut
  * or lengthened abstract), else the share of the shorter one's shingles found in the longer (a few corrected letters
- * lose a few shingles each). Fingerprints shorter than a shingle count only as prefixes. Linear in their lengths.
+ * lose a few shingles each). Fingerprints shorter than FUZZY_FROM count only as prefixes. Linear in their lengths.
  */
 export function resemblance(a: string, b: string): number {
   const [s, l] = a.length <= b.length ? [a, b] : [b, a];
   if (l.startsWith(s)) return 1;
+  if (s.length < FUZZY_FROM) return 0;
   const small = shingles(s);
-  if (small.length === 0) return 0;
   const large = new Set(shingles(l));
   let found = 0;
   for (const h of small) if (large.has(h)) found++;
