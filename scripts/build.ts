@@ -147,7 +147,9 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
     if (first.kept.size) {
       dropCache(first.cacheFile);
       const removed = Object.keys(first.previous?.pages ?? {}).filter((f) => !(f in first.cache.pages));
-      transplantPages(staging, out, first.rendered.map(pageSlug), removed.map(pageSlug));
+      // "Gone" pages are rendered afresh by the index run, often where a removed paper's page was.
+      const gone = new Set(first.gone);
+      transplantPages(staging, out, [...first.rendered.map(pageSlug), ...gone], removed.map(pageSlug).filter((slug) => !gone.has(slug)));
     }
     swapIn(staging, out);
     writeCache(first.cacheFile, { ...first.cache, search: Object.fromEntries([...search.articles].map(([f, a]) => [f, [a.page, a.article]])) });
@@ -284,7 +286,7 @@ async function renderIngested(opts: BuildOptions, out: string, staging: string, 
     run.timings.ingestAndEleventy = run.marks.eleventy[1] - run.marks.ingest[0];
     await ingested.finished;
     moveFile(ingested.catalogueFile, path.join(staging, "catalogue.json"));
-    return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render };
+    return { ok: true as const, report, papersDir, cache, cacheFile, previous, arrival: ingested.arrival, kept: plan.kept, rendered: plan.render, gone: ingested.gone };
   } catch (e) {
     await render.abandon();
     rmSync(staging, { recursive: true, force: true });

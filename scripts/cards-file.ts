@@ -1,15 +1,16 @@
 // The cards file: what the index runs read of every paper, written by the ingest, and spliced from the last build's when it only added papers.
 import type { Paper } from "./types.ts";
+import type { GonePage } from "./stages/permalinks.ts";
 import { pageData, paperUrl, type PaperPageData } from "./stages/write.ts";
 import { card, feedAbstracts, type PaperCard } from "./eleventy/indexes.ts";
 
 /**
  * The file's text: every paper's card on a line of its own, in the papers' order, then the abstracts of the papers some
- * feed lists (by URL). The abstracts are apart from the cards because which papers the feeds list moves with every new
+ * feed lists (by URL), then the URLs no paper holds now (their "gone" pages are rendered with the index pages). The abstracts are apart from the cards because which papers the feeds list moves with every new
  * dated paper, while a card does not change once its paper's facts are settled: kept apart, the last build's card lines
  * can be copied as they are (spliceCardsText). A card's JSON holds no line break (JSON.stringify escapes them).
  */
-export function* cardsText(papers: Paper[]): Generator<string> {
+export function* cardsText(papers: Paper[], gone: GonePage[] = []): Generator<string> {
   yield CARDS_OPEN;
   const dated: PaperPageData[] = [];
   for (let i = 0; i < papers.length; i++) {
@@ -17,7 +18,12 @@ export function* cardsText(papers: Paper[]): Generator<string> {
     if (page.published !== null) dated.push(page);
     yield `${i ? ",\n" : ""}${JSON.stringify(card(page))}`;
   }
-  yield closing(dated);
+  yield closing(dated, gone);
+}
+
+/** The URLs no paper holds now, as the cards file lists them. */
+export function readGone(text: string): GonePage[] {
+  return (JSON.parse(text) as { gone?: GonePage[] }).gone ?? [];
 }
 
 /** The cards with their abstracts, as the index runs use them (a feed's entry shows its paper's abstract). */
@@ -36,7 +42,7 @@ export function readCards(text: string): PaperCard[] {
  * unchanged (the same facts, from the last build's snapshot, with the same overrides) and that no paper was removed.
  * Null when `last` is not such a text.
  */
-export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<string>): (string | Buffer)[] | null {
+export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<string>, gone: GonePage[] = []): (string | Buffer)[] | null {
   // One byte per character, so that positions in the text are positions in the bytes (URLs are ASCII).
   const text = last.toString("latin1");
   const end = text.indexOf(CARDS_CLOSE);
@@ -87,7 +93,7 @@ export function spliceCardsText(papers: Paper[], last: Buffer, carried: Set<stri
   flush();
   // Every old card copied, and at least one.
   if (at !== end + 1) return null;
-  out.push(closing(inFeeds));
+  out.push(closing(inFeeds, gone));
   return out;
 }
 
@@ -105,5 +111,5 @@ const noRelated = new Map<string, Paper>();
 /** What a card is made of: the paper's page data, without resolving its related papers. */
 const cardPage = (p: Paper) => pageData(p, noRelated);
 
-/** The end of the text: the abstracts of the papers the feeds list, picked among `pages` (which hold every candidate). */
-const closing = (pages: PaperPageData[]) => `${CARDS_CLOSE}${JSON.stringify(feedAbstracts(pages))}}\n`;
+/** The end of the text: the abstracts of the papers the feeds list, picked among `pages` (which hold every candidate), and the URLs gone. */
+const closing = (pages: PaperPageData[], gone: GonePage[]) => `${CARDS_CLOSE}${JSON.stringify(feedAbstracts(pages))},"gone":${JSON.stringify(gone)}}\n`;

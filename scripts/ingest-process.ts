@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 // catalogue, starts the child process sooner without loading them first (about 0.7 s).
 import type { IngestOptions, IngestResult, KeptText } from "./ingest.ts";
 import type { Paper } from "./types.ts";
+import type { GonePage } from "./stages/permalinks.ts";
 
 /** Below this many bytes of dumps, the ingest runs in the build's own process (start-up would cost more than it saves). */
 export const CHILD_ABOVE_BYTES = 4 * 1024 * 1024;
@@ -27,6 +28,8 @@ export interface IngestSummary {
   /** Where every paper's card (for the index pages) and the catalogue.json text are written. */
   cardsFile: string;
   catalogueFile: string;
+  /** Slugs of the published URLs no paper holds now: the index pages' run renders a "gone" page at each. */
+  gone: string[];
 }
 
 /** Every paper's card, written as soon as the catalogue stages are done: the index pages need nothing later stages make. */
@@ -99,7 +102,7 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
   const cardsFile = path.join(tmp, "cards.json");
   const catalogueFile = path.join(tmp, "catalogue.json");
   const ingested = await ingest({ ...opts, deferSave: true }, onStage, async (catalogue, extended, kept) => {
-    await writeCards(overridden(catalogue), kept, cardsFile);
+    await writeCards(overridden(catalogue), kept, cardsFile, catalogue.gone);
     onCards({ file: cardsFile, papers: catalogue.papers.length, extended });
   });
   const s = ingested.state;
@@ -114,6 +117,7 @@ async function ingestAndSummarise(opts: IngestOptions, tmp: string, onStage: (na
     arrival: arrivalOrder(s.papers),
     cardsFile,
     catalogueFile,
+    gone: s.gone.map((g) => g.slug),
   };
   const finish = async () => {
     await writeCatalogueJson(ingested, catalogueFile);
@@ -132,9 +136,9 @@ export async function writeCatalogueJson(ingested: IngestResult, file: string): 
 }
 
 /** Writes the cards file (cards-file.ts) to `file`, made from the last build's when that holds the carried papers' cards. Says which. */
-export async function writeCards(papers: Paper[], kept: KeptText | null, file: string): Promise<"written" | "spliced"> {
+export async function writeCards(papers: Paper[], kept: KeptText | null, file: string, gone: GonePage[] = []): Promise<"written" | "spliced"> {
   const { cardsText, spliceCardsText } = await import("./cards-file.ts");
-  return writeKept(file, kept, () => cardsText(papers), (last, carried) => spliceCardsText(papers, last, carried));
+  return writeKept(file, kept, () => cardsText(papers, gone), (last, carried) => spliceCardsText(papers, last, carried, gone));
 }
 
 /**

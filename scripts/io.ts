@@ -40,6 +40,7 @@ export function readRegistry(file: string): { entries: RegistryEntry[]; hash: st
     if (!e || typeof e.slug !== "string" || typeof e.key !== "string" || typeof e.fingerprint !== "string") {
       throw new Error(`${file}: papers[${i}] needs string fields slug, key and fingerprint`);
     }
+    if (e.end !== undefined && typeof e.end !== "string") throw new Error(`${file}: papers[${i}]: end must be a string`);
     if (!SAFE_SLUG.test(e.slug) || e.slug.length > 80) throw new Error(`${file}: papers[${i}]: slug ${JSON.stringify(e.slug)} is not a safe URL slug (a-z, 0-9, -)`);
     if (seen.has(e.slug)) throw new Error(`${file}: papers[${i}]: slug "${e.slug}" is listed twice`);
     seen.add(e.slug);

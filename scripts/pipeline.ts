@@ -6,7 +6,7 @@ import type { NeighbourState } from "./stages/related/carry-over.ts";
 import { parseDump } from "./stages/parse.ts";
 import { merge, type MergedPaper } from "./stages/merge.ts";
 import { extractLinks } from "./stages/text.ts";
-import { assignSlugs, type RegistryEntry } from "./stages/permalinks.ts";
+import { assignSlugs, type GonePage, type RegistryEntry } from "./stages/permalinks.ts";
 import type { Taxonomy } from "./stages/classify.ts";
 import { relateInParallel, type KnownTokens, type ListsKept } from "./stages/related.ts";
 import type { TermStats } from "./stages/related/tfidf.ts";
@@ -33,6 +33,8 @@ export interface State {
   warnings: Warning[];
   merged: MergedPaper[];
   papers: Paper[];
+  /** Registered URLs no paper holds now (each gets a page saying so); set by the permalinks stage. */
+  gone: GonePage[];
 }
 
 /**
@@ -160,11 +162,11 @@ async function cleanStage(s: State, known: Known | null): Promise<State> {
 
 function permalinkStage(s: State): State {
   const byId = new Map(s.merged.map((m) => [m.id, m]));
-  const { slugs, registry } = assignSlugs(
+  const { slugs, registry, gone } = assignSlugs(
     s.papers.map((p) => ({ id: p.id, key: byId.get(p.id)!.key, fingerprint: byId.get(p.id)!.fingerprint, title: p.title.plain })),
     s.registry,
   );
-  return { ...s, registry, papers: s.papers.map((p) => ({ ...p, slug: slugs.get(p.id)! })) };
+  return { ...s, registry, gone, papers: s.papers.map((p) => ({ ...p, slug: slugs.get(p.id)! })) };
 }
 
 async function classifyStage(s: State, known: Known | null): Promise<State> {
@@ -218,7 +220,7 @@ export const catalogueWideStages: [name: string, stage: Stage][] = [
 export const stages = [...catalogueStages, ...catalogueWideStages];
 
 export function initialState(input: Pick<State, "dumps" | "registry" | "taxonomy" | "overrides"> & { warnings?: Warning[]; rejected?: Rejected[]; terms?: TermStats | null }): State {
-  return { perDump: [], entries: [], merged: [], papers: [], searched: null, lists: null, carried: 0, ...input, rejected: input.rejected ?? [], terms: input.terms ?? null, warnings: input.warnings ?? [] };
+  return { perDump: [], entries: [], merged: [], papers: [], gone: [], searched: null, lists: null, carried: 0, ...input, rejected: input.rejected ?? [], terms: input.terms ?? null, warnings: input.warnings ?? [] };
 }
 
 /**
@@ -236,12 +238,14 @@ export interface CatalogueSnapshot {
   papers: Paper[];
   /** Title key (merge.titleKey) of each paper, in the order of `papers`. */
   keys: string[];
+  /** Registered URLs no paper held (State.gone); an addition's is empty (see extend). */
+  gone: GonePage[];
 }
 
 /** The snapshot of `s`, a state after the catalogue stages; its warnings are `read`, then others, then `parsed`. */
 export function snapshotOf(s: State, read: Warning[], parsed: Warning[]): CatalogueSnapshot {
   const keyOf = new Map(s.merged.map((m) => [m.id, m.key]));
-  return { perDump: s.perDump, rejected: s.rejected, readWarnings: read, parseWarnings: parsed, papers: s.papers, keys: s.papers.map((p) => keyOf.get(p.id)!) };
+  return { perDump: s.perDump, rejected: s.rejected, readWarnings: read, parseWarnings: parsed, papers: s.papers, keys: s.papers.map((p) => keyOf.get(p.id)!), gone: s.gone };
 }
 
 /**
@@ -256,15 +260,19 @@ export function extensionOf(old: CatalogueSnapshot, input: Omit<Parameters<typeo
 /**
  * Joins `old` and `s`, the catalogue stages' result over the new dumps begun by extensionOf (`read`: the new dumps'
  * reading warnings; `parseFrom`: where their parsing warnings start in `s.warnings`): the state all dumps would give,
- * and what the new dumps added. Null when a new paper shares its title key with an old one.
+ * and what the new dumps added. Null when a new paper shares its title key with an old one or with a URL no paper
+ * held, or its id with an old paper's. The URLs no paper holds are then the old ones: the new papers have titles of
+ * their own, and the URLs the permalinks stage registered for them are theirs.
  */
 export function extend(old: CatalogueSnapshot, s: State, read: Warning[], parseFrom: number): { state: State; addition: CatalogueSnapshot } | null {
-  const oldKeys = new Set(old.keys);
+  const oldKeys = new Set([...old.keys, ...old.gone.map((g) => g.key)]);
   if (s.merged.some((m) => oldKeys.has(m.key))) return null;
+  const oldIds = new Set(old.papers.map((p) => p.id));
+  if (s.merged.some((m) => oldIds.has(m.id))) return null;
   // The new dumps' own snapshot: s holds the old dumps' rejected entries before theirs (extensionOf).
-  const addition = { ...snapshotOf(s, read, s.warnings.slice(parseFrom)), rejected: s.rejected.slice(old.rejected.length) };
+  const addition = { ...snapshotOf(s, read, s.warnings.slice(parseFrom)), rejected: s.rejected.slice(old.rejected.length), gone: [] };
   const all = joined(old, [addition]);
-  return { state: { ...s, perDump: all.perDump, papers: all.papers, carried: old.perDump.length }, addition };
+  return { state: { ...s, perDump: all.perDump, papers: all.papers, gone: all.gone, carried: old.perDump.length }, addition };
 }
 
 /** A snapshot with the additions of later dumps joined in order: papers in id order, the rest appended. */
@@ -286,7 +294,7 @@ export function joined(base: CatalogueSnapshot, additions: CatalogueSnapshot[]):
     }
   }
   const all = <T>(f: (x: CatalogueSnapshot) => T[]) => [...f(base), ...additions.flatMap(f)];
-  return { perDump: all((x) => x.perDump), rejected: all((x) => x.rejected), readWarnings: all((x) => x.readWarnings), parseWarnings: all((x) => x.parseWarnings), papers, keys };
+  return { perDump: all((x) => x.perDump), rejected: all((x) => x.rejected), readWarnings: all((x) => x.readWarnings), parseWarnings: all((x) => x.parseWarnings), papers, keys, gone: base.gone };
 }
 
 /**

@@ -53,6 +53,7 @@ export function formatReport(s: State, pages: { written: number; unchanged: numb
   lines.push(`Entries: ${f.entries}; duplicates merged: ${f.duplicatesMerged}; papers: ${f.papers}`);
   if (s.carried) lines.push(`Unchanged since the last build: ${s.carried} of ${f.dumps.length} dumps, their papers taken from it (only the other dumps were read)`);
   lines.push(`Pages: ${pages.written} written, ${pages.unchanged} unchanged, ${pages.removed} removed`);
+  if (s.gone.length) lines.push(`Published URLs no paper holds: ${s.gone.length}, each a "gone" page (${s.gone.filter((g) => g.mergedInto !== null).length} pointing to the paper it merged into)`);
   if (s.searched !== null) lines.push(s.searched < f.papers ? `Related papers: searched for ${s.searched} of ${f.papers} papers; the others kept the last build's lists, which no new paper can enter` : `Related papers: all ${f.papers} papers searched`);
   lines.push(`Math: ${f.math.spans} spans typeset, ${f.math.leftAsText} left as text; ${f.math.textCommands} text-mode commands converted`);
   if (f.rawTexLeft.length) {

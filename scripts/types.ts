@@ -77,7 +77,10 @@ export interface Related {
 
 /** One distinct paper: the merge of every entry that names it. */
 export interface Paper {
-  /** Stable identity: hex hash of the normalised title and abstract fingerprint; never shown. */
+  /**
+   * Identity within a build: hex hash of the normalised title and the start of the shown abstract's fingerprint (of the
+   * whole fingerprint when two papers' starts collide); unique, never shown. URLs come from the registry, not from it.
+   */
   id: string;
   /** URL slug, `/papers/<slug>/`; ASCII, stable across builds (see permalinks registry). */
   slug: string;

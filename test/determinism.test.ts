@@ -142,8 +142,9 @@ test("rebuilds whose index runs write over files made during the ingest equal bu
     const sameAsScratch = async (label: string) => {
       rmSync(dirs[1], { recursive: true, force: true });
       cpSync(inc.dumps, scratch.dumps, { recursive: true });
-      // Frozen term statistics are an input (stages/related.ts): the scratch build gets those the rebuild read.
-      writeFileSync(path.join(dirs[1], "term-stats.json"), readFileSync(path.join(dirs[0], "term-stats.json")));
+      // Frozen term statistics are an input (stages/related.ts), and so is the registry of published URLs (a removed
+      // paper's URL keeps a "gone" page): the scratch build gets those the rebuild read.
+      for (const f of ["term-stats.json", "permalinks.json"]) writeFileSync(path.join(dirs[1], f), readFileSync(path.join(dirs[0], f)));
       assert.ok((await build({ ...child, dumps: scratch.dumps, out: scratch.out })).ok);
       assert.deepEqual(diff(tree(inc.out), tree(scratch.out)).filter((f) => !unstable.test(f)), [], label);
     };

@@ -5,9 +5,9 @@ import { fileURLToPath } from "node:url";
 import yaml from "js-yaml";
 import { readPages } from "../io.ts";
 import { validateTaxonomy, type Taxonomy } from "../stages/classify.ts";
-import type { PaperPageData } from "../stages/write.ts";
-import { card, catalogueIndex } from "./indexes.ts";
-import { readCards } from "../cards-file.ts";
+import { paperUrl, type PaperPageData } from "../stages/write.ts";
+import { card, catalogueIndex, type CatalogueIndex } from "./indexes.ts";
+import { readCards, readGone } from "../cards-file.ts";
 import type { BuildSettings } from "./publish.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -34,6 +34,13 @@ export interface RenderJob {
   indexes?: "topics" | "others";
   taxonomyFile: string;
   build: BuildSettings;
+}
+
+/** What a "gone" page (layouts/gone.11ty.ts) shows: the URL's slug, its title key, the paper it was merged into. */
+export interface GoneData {
+  slug: string;
+  key: string;
+  target: { url: string; title: string } | null;
 }
 
 export function readJob(): RenderJob {
@@ -63,13 +70,25 @@ export default function dataPlugin(eleventyConfig: any): void {
   else eleventyConfig.addGlobalData("paperPages", () => loadPages());
 
   if (job.part === "papers") {
-    for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "topics/**", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
+    for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "gone.11ty.ts", "topics/**", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
   } else {
     if (job.indexes === "others") eleventyConfig.ignores.add(path.join(input, "topics/**"));
-    if (job.indexes === "topics") for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
-    eleventyConfig.addGlobalData("catalogue", () => {
-      const cards = job.cardsFile ? readCards(readFileSync(job.cardsFile, "utf8")) : loadPages().map((p) => card(p.data));
-      return catalogueIndex(cards, taxonomy.topics);
+    if (job.indexes === "topics") for (const t of ["index.11ty.ts", "search.11ty.ts", "404.11ty.ts", "gone.11ty.ts", "dates/**"]) eleventyConfig.ignores.add(path.join(input, t));
+    let cardsText: string | undefined;
+    const readCardsText = () => (cardsText ??= readFileSync(job.cardsFile!, "utf8"));
+    let index: CatalogueIndex | undefined;
+    const loadIndex = () => (index ??= catalogueIndex(job.cardsFile ? readCards(readCardsText()) : loadPages().map((p) => card(p.data)), taxonomy.topics));
+    eleventyConfig.addGlobalData("catalogue", loadIndex);
+    // Published URLs no paper holds now, with the paper each was merged into (only the cards file knows them: a run
+    // over the pages alone renders none).
+    eleventyConfig.addGlobalData("gonePages", (): GoneData[] => {
+      const gone = job.cardsFile ? readGone(readCardsText()) : [];
+      if (!gone.length) return [];
+      const byUrl = new Map(loadIndex().papers.map((p) => [p.url, p]));
+      return gone.map((g) => {
+        const target = g.mergedInto === null ? undefined : byUrl.get(paperUrl(g.mergedInto));
+        return { slug: g.slug, key: g.key, target: target ? { url: target.url, title: target.title } : null };
+      });
     });
   }
 }
