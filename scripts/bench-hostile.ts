@@ -2,10 +2,11 @@
 // of the same size in bytes, and their ratio. Prints figures, asserts nothing.
 // Usage: npm run bench:hostile [-- --only TEXT] (cases whose name contains TEXT).
 import { cases as ownCases } from "./bench/hostile-cases.ts";
+import { titleCases } from "./bench/hostile-titles.ts";
 import type { HostileCase } from "./bench/hostile.ts";
 
 /** Every case, each list from its own file. */
-const cases: HostileCase[] = [...ownCases];
+const cases: HostileCase[] = [...ownCases, ...titleCases()];
 
 async function time(f: () => unknown): Promise<number> {
   const t0 = performance.now();

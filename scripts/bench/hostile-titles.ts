@@ -1,9 +1,8 @@
 // Hostile benchmark case: thousands of entries with one title, through the merge and permalink stages, beside a normal input of the same size.
-// Run: npx tsx scripts/bench/hostile-titles.ts [--entries N]   (default 20,000)
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { readDumps } from "../io.ts";
+import { readDumps } from "../dumps-file.ts";
+import type { HostileCase as BenchCase } from "./hostile.ts";
 import { parseDump } from "../stages/parse.ts";
 import { merge } from "../stages/merge.ts";
 import { assignSlugs, type RegistryEntry } from "../stages/permalinks.ts";
@@ -43,34 +42,22 @@ export function hostileTitleCases(n: number): HostileCase[] {
   ];
 }
 
-/**
- * Milliseconds of merge + slug assignment on a fresh registry, then again against the registry that run left: wall
- * time, and CPU time of this process (what a loaded machine changes least).
- */
-export function timeCase(c: HostileCase): { papers: number; firstMs: number; againMs: number; firstCpuMs: number; againCpuMs: number } {
-  const run = (registry: RegistryEntry[]) => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const merged = merge(c.entries);
-    const out = assignSlugs(
-      merged.map((m) => ({ id: m.id, key: m.key, fingerprint: m.fingerprint, title: m.entries[0].title })),
-      registry,
-    );
-    const cpu = process.cpuUsage(c0);
-    return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000, papers: merged.length, registry: out.registry };
+/** The same-title inputs as cases of `npm run bench:hostile`: merge + permalinks, beside distinct titles of as many entries. */
+export function titleCases(n = 20_000): BenchCase[] {
+  let inputs: HostileCase[] | null = null;
+  const all = () => (inputs ??= hostileTitleCases(n));
+  const run = (entries: Entry[]) => {
+    const merged = merge(entries);
+    return assignSlugs(merged.map((m) => ({ id: m.id, key: m.key, fingerprint: m.fingerprint, title: m.entries[0].title })), []);
   };
-  const first = run([]);
-  const again = run(first.registry);
-  return { papers: first.papers, firstMs: first.ms, againMs: again.ms, firstCpuMs: first.cpuMs, againCpuMs: again.cpuMs };
+  return [1, 2, 3].map((i) => ({
+    name: `${n.toLocaleString("en")} entries, ${hostileTitleNames[i]}`,
+    stages: "merge + permalinks",
+    hostile: () => all()[i].entries,
+    normal: () => all()[0].entries,
+    bytes: (entries: Entry[]) => entries.reduce((sum, e) => sum + e.title.length + e.abstract.length, 0),
+    run,
+  }));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { entries: { type: "string", default: "20000" } } });
-  const n = Number(values.entries);
-  console.log(`merge + permalinks, ${n.toLocaleString("en")} entries per input; ms wall (CPU): fresh registry, then again with the registry it left`);
-  for (const c of hostileTitleCases(n)) {
-    const r = timeCase(c);
-    const ms = (wall: number, cpu: number) => `${wall.toFixed(0).padStart(7)} (${cpu.toFixed(0)})`;
-    console.log(`${c.name.padEnd(36)} ${String(r.papers).padStart(6)} papers ${ms(r.firstMs, r.firstCpuMs)} ${ms(r.againMs, r.againCpuMs)}`);
-  }
-}
+const hostileTitleNames = ["distinct titles", "one title, distinct abstracts", "one title, one 400-char opening", "one title, one abstract with typos"];

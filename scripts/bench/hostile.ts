@@ -1,7 +1,8 @@
 // The hostile benchmark's case type and inputs: each case times a stage on a hostile input and on a normal input of the same size in bytes.
 import path from "node:path";
 import { root } from "../build.ts";
-import { readDumps, readYaml, type DumpFile } from "../io.ts";
+import { readYaml } from "../io.ts";
+import { readDumps, type DumpFile } from "../dumps-file.ts";
 import { initialState, runPipeline, stages } from "../pipeline.ts";
 import { topicsFor, validateTaxonomy } from "../stages/classify.ts";
 import { tokenize } from "../stages/related/tfidf.ts";
