@@ -26,6 +26,8 @@
   };
   for (const a of document.querySelectorAll("a[href]")) fix(a, "href");
   for (const form of document.querySelectorAll("form[action]")) fix(form, "action");
+  // A copy on disk is the download: the link to it (home page, --archive) points outside the unzipped folder.
+  for (const element of document.querySelectorAll("[data-archive]")) element.hidden = true;
   // Links added later (search results) are fixed as they are followed.
   const onFollow = (event) => {
     const a = event.target instanceof Element ? event.target.closest("a[href]") : null;
