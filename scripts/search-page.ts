@@ -106,9 +106,11 @@ export async function finishSearchPage(siteDir: string): Promise<void> {
     "data-index-filters": Object.entries(filters).flat().join(" "),
     // The same Pagefind wrote every bundle: their WebAssembly files are the primary's, fetched once (search.js).
     "data-shared-wasm": sameWasm(siteDir) ? "1" : "",
+    // The bundles have their twins for a page opened from disk (not under --no-disk-search).
+    "data-disk": existsSync(path.join(siteDir, "pagefind/pagefind-entry.json.js")) ? "1" : "",
   };
   const after = before.replace(
-    /(<form id="search-form"[^>]*?)(?: data-index-tag="[^"]*" data-index-meta="[^"]*" data-index-wasm="[^"]*" data-index-chunks="[^"]*" data-index-filters="[^"]*" data-shared-wasm="[^"]*")?>/,
+    /(<form id="search-form"[^>]*?)(?: data-index-tag="[^"]*" data-index-meta="[^"]*" data-index-wasm="[^"]*" data-index-chunks="[^"]*" data-index-filters="[^"]*" data-shared-wasm="[^"]*" data-disk="[^"]*")?>/,
     (_, start: string) =>
       `${start}${Object.entries(attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join("")}>`,
     );

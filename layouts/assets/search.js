@@ -492,6 +492,11 @@
 
   function start() {
     if (!form || !input || !list) return;
+    // A copy built without the files search reads from disk (--no-disk-search).
+    if (fromDisk && form.dataset.disk !== "1") {
+      showNeedsServer();
+      return;
+    }
     servePagefindFiles();
     if (hints) for (const rel of hints.first) prefetch(rel);
     fillForm(readUrl());

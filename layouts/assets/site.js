@@ -28,6 +28,16 @@
   for (const form of document.querySelectorAll("form[action]")) fix(form, "action");
   // A copy on disk is the download: the link to it (home page, --archive) points outside the unzipped folder.
   for (const element of document.querySelectorAll("[data-archive]")) element.hidden = true;
+  // Firefox makes each file its own origin, and the pages' CSP (form-action 'self') then blocks a form sent to
+  // another page: a search form opens its results page as a link would.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || !(form instanceof HTMLFormElement) || form.method !== "get") return;
+    event.preventDefault();
+    const url = new URL(form.action);
+    url.search = new URLSearchParams(new FormData(form)).toString();
+    location.href = url.href;
+  });
   // Links added later (search results) are fixed as they are followed.
   const onFollow = (event) => {
     const a = event.target instanceof Element ? event.target.closest("a[href]") : null;
