@@ -38,13 +38,14 @@ function clip(s: string, max: number): string {
 /**
  * Site paths in `href`, `src` and `action` attributes made relative to the page (`/assets/site.css` on `/topics/x/` →
  * `../../assets/site.css`), so one output works at the root, under any base path and opened from disk. A page at a
- * file name (`/404.html`, served for any missing path) keeps site paths, which the base plugin prefixes. Text from a
- * dump never matches: the escaping template writes its quotes as `&quot;`.
+ * file name (`/404.html`, served for any missing path) keeps site paths, which the base plugin prefixes, and so do
+ * feed links (`<link rel="alternate">`, for feed readers, not read from disk). Text from a dump never matches: the
+ * escaping template writes `<` and quotes as `&lt;` and `&quot;`.
  */
 export function relativeLinks(text: string, pageUrl: string): string {
   if (!pageUrl.endsWith("/")) return text;
   const depth = pageUrl.split("/").length - 2;
-  return text.replace(/(\s(?:href|src|action)=")\/(?!\/)/g, `$1${depth ? "../".repeat(depth) : "./"}`);
+  return text.replace(/(<(?!link rel="alternate")[a-z]+\s[^<>]*?(?:href|src|action)=")\/(?!\/)/g, `$1${depth ? "../".repeat(depth) : "./"}`);
 }
 
 export function render(page: BaseData): string {
