@@ -36,6 +36,19 @@ function clip(s: string, max: number): string {
   return closeBidi(`${cut.slice(0, cut.lastIndexOf(" ") > max / 2 ? cut.lastIndexOf(" ") : cut.length).replace(/[\s,;:.]+$/, "")}…`);
 }
 
+/**
+ * Site paths in `href`, `src` and `action` attributes made relative to the page (`/assets/site.css` on `/topics/x/` →
+ * `../../assets/site.css`), so one output works at the root, under any base path and opened from disk. A page at a
+ * file name (`/404.html`, served for any missing path) keeps site paths, which the base plugin prefixes, and so do
+ * feed links (`<link rel="alternate">`, for feed readers, not read from disk). Text from a dump never matches: the
+ * escaping template writes `<` and quotes as `&lt;` and `&quot;`.
+ */
+export function relativeLinks(text: string, pageUrl: string): string {
+  if (!pageUrl.endsWith("/")) return text;
+  const depth = pageUrl.split("/").length - 2;
+  return text.replace(/(<(?!link rel="alternate")[a-z]+\s[^<>]*?(?:href|src|action)=")\/(?!\/)/g, `$1${depth ? "../".repeat(depth) : "./"}`);
+}
+
 export function render(page: BaseData): string {
   // Paper pages carry their facts in `paper.data` (content/papers/papers.11ty.ts sets no computed data).
   const p = page.paper?.data;
@@ -57,7 +70,7 @@ export function render(page: BaseData): string {
   const description = clip(data.description ?? "A catalogue of research papers from Hugging Face Daily Papers, searchable offline.", 300);
   const nav = (href: string, label: string, section: string) =>
     html`<a href="${href}"${data.section === section || data.page.url === href ? trusted(' aria-current="page"') : ""}>${label}</a>`;
-  return html`<!DOCTYPE html>
+  return relativeLinks(html`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -85,9 +98,9 @@ ${data.hasMath ? html`<link rel="stylesheet" href="/assets/katex/katex.min.css">
 ${trusted(data.content)}
 </main>
 <footer class="site-footer"><p>Built from Hugging Face Daily Papers text dumps. <a href="/catalogue.json">catalogue.json</a></p></footer>
-<script type="module" src="/assets/site.js"></script>
-${(data.scripts ?? []).map((s) => html`<script type="module" src="${s}"></script>`)}
+<script src="/assets/site.js"></script>
+${(data.scripts ?? []).map((s) => html`<script src="${s}"></script>`)}
 </body>
 </html>
-`.html;
+`.html, data.page.url);
 }

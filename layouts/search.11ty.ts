@@ -21,19 +21,18 @@ export function render(data: SearchData): string {
   const bundles = (data.build?.searchBundles ?? []).slice(1);
   const years = data.catalogue.years?.years ?? [];
   const serveCommand = base === "/" ? "npm run serve" : `npm run serve -- --base ${base}`;
-  // Fetch Pagefind's script and WebAssembly while the page parses, rather than one after the other once search.js runs
-  // (search.js runs Pagefind without its web worker, so the preloaded wasm is the one Pagefind fetches). pagefind.js is
-  // an async module, so it is also evaluated as soon as it arrives and search.js's import() finds it ready; search.js is
-  // async too (placed after the elements it drives), so it waits neither for site.js nor for the end of parsing.
-  // scripts/search-page.ts adds preloads of the index files after the pagefind.js script once Pagefind has run.
-  return html`<script type="module" async src="/pagefind/pagefind.js"></script>
-<link rel="preload" href="/pagefind/wasm.en.pagefind" as="fetch" crossorigin>
+  // Pagefind's classic build (scripts/search-disk.ts: it also runs from disk) loads while the page parses, async, so
+  // it is evaluated as soon as it arrives and search.js finds it ready; search.js is async too (placed after the
+  // elements it drives), so it waits neither for site.js nor for the end of parsing. search.js starts loading the index
+  // files every search needs (named in the page by scripts/search-page.ts): as preloads hosted (a page opened from disk
+  // may not preload them: its fetches are refused), from their twins on disk.
+  return html`<script async src="/pagefind/pagefind-classic.js"></script>
 <h1>Search</h1>
 <div id="search-needs-server" class="search-needs-server" role="note">
-<p><strong>Search can't run from a page opened as a file.</strong> Browsers block the search index and its WebAssembly on <code>file://</code> pages.</p>
+<p><strong>Search can't run from this copy opened as a file.</strong> It was built for a web server only, without the search files a page on <code>file://</code> reads.</p>
 <p>In the project folder run <code>${serveCommand}</code>, then open <code>http://localhost:8080${base}search/</code>. Or browse by <a href="/topics/">topic</a> or <a href="/dates/">date</a>.</p>
 </div>
-<form id="search-form" class="search-form" role="search" action="/search/" method="get" data-base="${base}" data-has-code="${HAS_CODE}"${bundles.length ? html` data-bundles="${bundles.join(" ")}"` : ""}>
+<form id="search-form" class="search-form" role="search" action="/search/" method="get" data-has-code="${HAS_CODE}"${bundles.length ? html` data-bundles="${bundles.join(" ")}"` : ""}>
 <label for="search-q">Search titles, abstracts, topics and key terms</label>
 <input id="search-q" name="q" type="search" autocomplete="off" aria-controls="search-results" aria-describedby="search-keys">
 <button type="submit">Search</button>
@@ -52,6 +51,6 @@ export function render(data: SearchData): string {
 <noscript><p>Search runs in your browser and needs JavaScript. Browse by <a href="/topics/">topic</a> or <a href="/dates/">date</a> instead.</p></noscript>
 <ol id="search-results" class="papers results" aria-label="Search results"></ol>
 <p><button type="button" id="search-more" class="search-more" hidden>More results</button></p>
-<script type="module" async src="/assets/search.js"></script>
+<script async src="/assets/search.js"></script>
 `.html;
 }

@@ -4,12 +4,13 @@
 // in a new window (a new context, left to settle first), and from the home page as the header search box does. Prints
 // the bytes transferred in total (page, CSS, JS, pagefind.js and its wasm, index chunks, fragments; counted on the
 // server's sockets, headers included) and the time from navigation start to the first result on screen, with where
-// that time went (resource timings), plus a typed query on a loaded page.
+// that time went (resource timings), plus a typed query on a loaded page. Then the same search on the site opened from
+// disk (file://): the bytes of the files the page read and the time to the first result.
 import path from "node:path";
 import os from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { build, root } from "./build.ts";
 import type { ServerMessage, ServerReport } from "./bench/search-server.ts";
@@ -17,6 +18,9 @@ import { launchChromium } from "../test/helpers/browser.ts";
 
 export const TARGET_BYTES = 250 * 1024;
 export const TARGET_MS = 300;
+/** Targets of a first search on the site opened from disk (bundled dumps). */
+export const DISK_TARGET_BYTES = 300 * 1024;
+export const DISK_TARGET_MS = 500;
 const SETTLE_MS = 2500;
 
 export interface SearchBenchRun {
@@ -175,6 +179,62 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arr
 
 const ARRIVALS: Arrival[] = ["new window", "from the site"];
 
+export interface DiskSearchResult {
+  query: string;
+  runs: { bytes: number; files: number; firstResultMs: number }[];
+  median: { bytes: number; firstResultMs: number };
+}
+
+/**
+ * A first search on the site opened from disk: `search/index.html?q=<query>` as a file:// URL in a new window (a new
+ * context, left to settle first). Bytes are the sizes of the files the page read (the browser reports each file:// load).
+ */
+export async function benchSearchDisk(dir: string, query = "Sinkhorn", runs = 5): Promise<DiskSearchResult> {
+  const browser = await launchChromium();
+  const results: DiskSearchResult["runs"] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.waitForTimeout(SETTLE_MS);
+      await page.addInitScript(() => {
+        const w = window as unknown as { __firstResult?: number };
+        new MutationObserver((_, obs) => {
+          if (document.querySelector("#search-results > li")) {
+            w.__firstResult = performance.now();
+            obs.disconnect();
+            console.debug("bench-search: first result");
+          }
+        }).observe(document, { childList: true, subtree: true });
+      });
+      const files = new Set<string>();
+      page.on("requestfinished", (r) => {
+        if (r.url().startsWith("file:")) files.add(r.url().replace(/[?#].*$/, ""));
+      });
+      const shown = page.waitForEvent("console", { predicate: (m) => m.text() === "bench-search: first result", timeout: 15_000 });
+      await page.goto(`${pathToFileURL(path.join(dir, "search/index.html")).href}?q=${encodeURIComponent(query)}`);
+      await shown;
+      await page.waitForLoadState("networkidle");
+      const firstResultMs = await page.evaluate(() => (window as unknown as { __firstResult: number }).__firstResult);
+      const bytes = [...files].reduce((n, u) => n + statSync(fileURLToPath(u)).size, 0);
+      results.push({ bytes, files: files.size, firstResultMs });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return { query, runs: results, median: { bytes: median(results.map((r) => r.bytes)), firstResultMs: median(results.map((r) => r.firstResultMs)) } };
+}
+
+export function printDiskSearchBench(r: DiskSearchResult, judged = true): void {
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  const verdict = (ok: boolean) => (judged ? (ok ? "ok" : "OVER") : "for the bundled dumps; not applied here");
+  const times = r.runs.map((x) => x.firstResultMs);
+  console.log(`\nFirst search for "${r.query}" from disk (file://, no server) in headless Chromium, a new window, ${r.runs.length} runs (median):`);
+  console.log(`  read from disk: ${kb(r.median.bytes)} in ${r.runs[0].files} files (target ≤ ${kb(DISK_TARGET_BYTES)}, ${verdict(r.median.bytes <= DISK_TARGET_BYTES)})`);
+  console.log(`  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target ≤ ${DISK_TARGET_MS} ms, ${verdict(r.median.firstResultMs <= DISK_TARGET_MS)})`);
+}
+
 /**
  * Prints a result: the requests of the first run (with `requests`), bytes, times and where the time went. `judged`:
  * whether the catalogue is the bundled dumps, which the targets are set for (on a synthetic catalogue the targets are
@@ -219,6 +279,7 @@ async function main(): Promise<void> {
   }
   try {
     for (const arrival of ARRIVALS) printSearchBench(await benchSearch(dir, values.query, Number(values.runs), arrival), true);
+    printDiskSearchBench(await benchSearchDisk(dir, values.query, Number(values.runs)));
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ import { readDumps } from "./dumps-file.ts";
 import { parseDump } from "./stages/parse.ts";
 import { dumpFiles, synthPapers } from "./bench/synth.ts";
 import { benchSearch, printSearchBench } from "./bench-search.ts";
+import { diskModeCost } from "./search-disk.ts";
 
 const { values } = parseArgs({
   options: {
@@ -124,6 +125,10 @@ try {
   // every search bundle has results to send.
   const search = await benchSearch(out, SEARCH_QUERY, 3);
   printSearchBench(search, false, false);
+  // What the disk mode adds (scripts/search-disk.ts): Pagefind's classic build per bundle, and the twins that
+  // --no-disk-search leaves out.
+  const disk = diskModeCost(out);
+  console.log(`\nDisk mode (search from file://): ${(disk.bytes / 1024 ** 2).toFixed(1)} MB in ${disk.files} files of the output (${((100 * disk.bytes) / size.bytes).toFixed(0)}% of its bytes, ${((100 * disk.files) / size.files).toFixed(0)}% of its files)`);
 
   let incremental: Run | undefined;
   if (!values["skip-incremental"]) {
@@ -138,6 +143,7 @@ try {
     papers: n,
     machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? "", memoryGB: Math.round(os.totalmem() / 1024 ** 3), node: process.version },
     full: { wallSeconds: full.wall, peakBytes: full.peakBytes, stages: full.stages, outputBytes: size.bytes, outputFiles: size.files, eleventyMsPerPage: (full.stages.eleventy?.seconds ?? 0) * 1000 / n },
+    diskMode: { bytes: disk.bytes, files: disk.files },
     search: { query: search.query, arrival: search.arrival, bytes: search.median.bytes, firstResultMs: search.median.firstResultMs, typedQueryMs: search.median.typedQueryMs },
     incremental: incremental && { wallSeconds: incremental.wall, peakBytes: incremental.peakBytes, stages: incremental.stages, counts: incremental.counts },
   };

@@ -11,6 +11,7 @@ import { listDumps } from "./dumps-file.ts";
 import { moveFile, prefetch, pruneSkeleton, removeAbandonedStaging, skeleton, swapIn, transplantPages, writeJson } from "./io.ts";
 import { buildSearchIndex, searchBundles } from "./search-index.ts";
 import { finishSearchPage } from "./search-page.ts";
+import { ARCHIVE_PATH, writeArchive } from "./archive.ts";
 import { SiteRender, WorkerPool, type IndexInput } from "./render.ts";
 import { dropCache, lastRender, outputRecords, pageSlug, paperHtml, reuseUnchanged, templateVersion, writeCache, type LastRender, type RenderCache } from "./render-cache.ts";
 import { Progress } from "./progress.ts";
@@ -38,6 +39,10 @@ export interface BuildOptions {
   searchShard?: number;
   /** Bytes of dumps from which the ingest runs in a child process (default CHILD_ABOVE_BYTES; tests use 0). */
   ingestChildAbove?: number;
+  /** Write the files that let search run from a copy opened from disk (default true; --no-disk-search). */
+  diskSearch?: boolean;
+  /** Also write the whole site as one zip, linked from the home page (--archive). */
+  archive?: boolean;
 }
 
 export interface BuildResult {
@@ -135,6 +140,7 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
       templates: first.cache.version,
       known: first.previous?.version === first.cache.version ? new Map(Object.entries(first.previous.search ?? {}).map(([f, [page, article]]) => [f, { page, article }])) : undefined,
       shardSize: opts.searchShard,
+      diskSearch: opts.diskSearch,
       workers: opts.workers,
       onShardDone: (done, total, papers) => run.progress.count(done, total, papers, "search shards"),
     });
@@ -150,6 +156,10 @@ async function buildIn(opts: BuildOptions, base: string, out: string, staging: s
       // "Gone" pages are rendered afresh by the index run, often where a removed paper's page was.
       const gone = new Set(first.gone);
       transplantPages(staging, out, [...first.rendered.map(pageSlug), ...gone], removed.map(pageSlug).filter((slug) => !gone.has(slug)));
+    }
+    if (opts.archive) {
+      run.progress.stage("archive: the whole site as one zip");
+      opts.log(`Archive: ${await writeArchive(staging)} files in ${ARCHIVE_PATH.slice(1)}`);
     }
     swapIn(staging, out);
     writeCache(first.cacheFile, { ...first.cache, search: Object.fromEntries([...search.articles].map(([f, a]) => [f, [a.page, a.article]])) });
@@ -188,7 +198,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
   if (large) prefetch([path.join(state, "permalinks.json"), ...extendingReads(ingestCacheDir(opts.dumps)), path.join(state, "term-stats.json"), renderCacheFile(out)]);
   const pool = new WorkerPool();
   const render = new SiteRender({ out: staging, content, papersDir, taxonomyFile, workers: opts.workers, pool, onJobDone: (done, total, papers) => run.progress.count(done, total, papers) });
-  const settings = (papers: number): IndexInput["build"] => ({ base, url: opts.url ?? null, searchBundles: searchBundles(papers, opts.searchShard) });
+  const settings = (papers: number): IndexInput["build"] => ({ base, url: opts.url ?? null, searchBundles: searchBundles(papers, opts.searchShard), archive: opts.archive ? ARCHIVE_PATH : null });
   let prepared: Promise<unknown> = Promise.resolve();
   let started = false;
   // When the Eleventy runs began: with the index pages, while the ingest still runs, or after it.
@@ -217,7 +227,7 @@ async function ingestAndRender(opts: BuildOptions, base: string, out: string, st
     // ingest's own files under content/ (the bundled dumps, the registry and term statistics it writes) are not
     // templates: they reach the pages through the pages' hashes.
     const inputs = ["dumps", "permalinks.json", "term-stats.json"].map((f) => path.join(content, f));
-    const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content }, inputs);
+    const version = templateVersion([content, path.join(root, "layouts"), path.join(root, "scripts/eleventy"), path.join(root, "scripts/katex-options.ts"), path.join(root, "scripts/search-index.ts"), path.join(root, "scripts/search-disk.ts"), path.join(root, "package-lock.json")], { base, url: opts.url ?? null, content, archive: opts.archive ?? false }, inputs);
     const c0 = performance.now();
     const checking = lastRender(renderCacheFile(out), version, out).then((r) => ((run.timings.outputCheck = performance.now() - c0), r));
     checking.catch(() => undefined); // awaited below, unless the ingest fails first
@@ -302,6 +312,8 @@ async function main(): Promise<void> {
     url: { type: "string" },
     strict: { type: "boolean", default: false },
     timings: { type: "string" },
+    "no-disk-search": { type: "boolean", default: false },
+    archive: { type: "boolean", default: false },
   } as const;
   let values: ReturnType<typeof parseArgs<{ options: typeof options }>>["values"];
   try {
@@ -310,7 +322,7 @@ async function main(): Promise<void> {
     // Unknown options, missing values and stray words, as node:util words them.
     throw new ArgumentError((e as Error).message);
   }
-  const result = await build({ dumps: values.dumps!, out: values.out!, base: values.base!, url: values.url, strict: values.strict!, log: (l) => console.log(l) });
+  const result = await build({ dumps: values.dumps!, out: values.out!, base: values.base!, url: values.url, strict: values.strict!, diskSearch: !values["no-disk-search"], archive: values.archive, log: (l) => console.log(l) });
   if (values.timings) writeJson(values.timings, { durations: result.timings, marks: result.marks, counts: result.counts });
   process.exitCode = result.ok ? 0 : 1;
 }

@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { pageSlug, paperHtml } from "./render-cache.ts";
 import { MARKER } from "./output-marker.ts";
+import { writeDiskFiles } from "./search-disk.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -60,6 +61,8 @@ export interface SearchIndexPlan {
   known?: Map<string, IndexedHash>;
   /** Most pages per bundle (tests use small shards). */
   shardSize?: number;
+  /** Write the files that let the search run from disk (scripts/search-disk.ts); default true. */
+  diskSearch?: boolean;
   workers?: number;
   onShardDone?: (done: number, total: number, papers: number) => void;
 }
@@ -105,7 +108,8 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
   const pagePath = plan.pagePath ?? ((file: string) => path.join(plan.site, paperHtml(file)));
   const members = shardMembers(plan.order ?? [...plan.pages.keys()].sort(), plan.shardSize);
   const count = members.length;
-  const settings = JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates }) + "\n";
+  const diskSearch = plan.diskSearch ?? true;
+  const settings = JSON.stringify({ settings: PAGEFIND_SETTINGS, templates: plan.templates, diskSearch }) + "\n";
   const articles = new Map<string, IndexedHash>();
   // Trees of shards this catalogue no longer has.
   const trees = plan.shardPages;
@@ -146,6 +150,7 @@ export async function buildSearchIndex(plan: SearchIndexPlan): Promise<SearchInd
           } else {
             const document = (file: string) => docs.get(file) ?? { article: articles.get(file)!.article, read: () => searchDocument(readFileSync(pagePath(file), "utf8")) };
             await indexShard(plan.site, i, path.join(trees, `shard-${i}`), members[i], document);
+            writeDiskFiles(path.join(plan.site, bundleDir(i)), bundleDir(i), diskSearch);
             writeFileSync(path.join(plan.site, bundleDir(i), STAMP), stamp + "\n");
           }
         } catch (e) {

@@ -1,5 +1,6 @@
-// Finishes /search/index.html once Pagefind has written its (primary) bundle: preloads for the index files named only
-// then, and the chunk tables that let assets/search.js fetch a query's index chunk before Pagefind asks for it.
+// Finishes /search/index.html once Pagefind has written its (primary) bundle: the names of the index files every search
+// needs (known only then), which assets/search.js starts loading at once, and the chunk tables that let it fetch a
+// query's index chunk before Pagefind asks for it.
 import path from "node:path";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,7 +17,7 @@ interface IndexTables {
 const MAX_CHUNKS = 500;
 
 interface Entry {
-  languages: Record<string, { hash: string; page_count: number }>;
+  languages: Record<string, { hash: string; wasm?: string; page_count: number }>;
 }
 
 /** The language index Pagefind's client picks for a page in `lang` (PagefindInstance.findIndex). */
@@ -86,9 +87,7 @@ export async function finishSearchPage(siteDir: string): Promise<void> {
   const entryFile = path.join(siteDir, "pagefind/pagefind-entry.json");
   if (!existsSync(pageFile) || !existsSync(entryFile)) return;
   const before = readFileSync(pageFile, "utf8");
-  // The URL of Pagefind's folder as the page already spells it (it carries any --base prefix).
-  const script = /<script [^>]*src="([^"]*\/)pagefind\.js"[^>]*><\/script>\n/.exec(before);
-  if (!script || !before.includes('<form id="search-form"')) throw new Error(`${pageFile}: no Pagefind script or search form to finish`);
+  if (!/<script [^>]*src="[^"]*\/pagefind-classic\.js"/.test(before) || !before.includes('<form id="search-form"')) throw new Error(`${pageFile}: no Pagefind script or search form to finish`);
   const entryText = readFileSync(entryFile);
   const lang = /<html lang="([^"]*)"/.exec(before)?.[1] ?? "unknown";
   const index = pickIndex(JSON.parse(entryText.toString("utf8")) as Entry, lang);
@@ -101,17 +100,18 @@ export async function finishSearchPage(siteDir: string): Promise<void> {
   // Space-separated (index words never contain spaces): "first last hash first last hash …" and "name hash …".
   const attrs = {
     "data-index-tag": tag,
+    "data-index-meta": metaName,
+    "data-index-wasm": `wasm.${index.wasm ?? "unknown"}.pagefind`,
     "data-index-chunks": chunks.length <= MAX_CHUNKS ? chunks.flat().join(" ") : "",
     "data-index-filters": Object.entries(filters).flat().join(" "),
     // The same Pagefind wrote every bundle: their WebAssembly files are the primary's, fetched once (search.js).
     "data-shared-wasm": sameWasm(siteDir) ? "1" : "",
+    // The bundles have their twins for a page opened from disk (not under --no-disk-search).
+    "data-disk": existsSync(path.join(siteDir, "pagefind/pagefind-entry.json.js")) ? "1" : "",
   };
-  const dir = script[1];
-  const links = [`${dir}pagefind-entry.json?ts=${tag}`, `${dir}${metaName}`].map((href) => `<link rel="preload" href="${escapeAttr(href)}" as="fetch" crossorigin>\n`).join("");
-  const after = before
-    .replace(/<link rel="preload" href="[^"]*(?:pagefind-entry\.json\?ts=|\.pf_meta")[^>]*>\n/g, "")
-    .replace(script[0], script[0] + links)
-    .replace(/(<form id="search-form"[^>]*?)(?: data-index-tag="[^"]*" data-index-chunks="[^"]*" data-index-filters="[^"]*" data-shared-wasm="[^"]*")?>/, (_, start: string) =>
+  const after = before.replace(
+    /(<form id="search-form"[^>]*?)(?: data-index-tag="[^"]*" data-index-meta="[^"]*" data-index-wasm="[^"]*" data-index-chunks="[^"]*" data-index-filters="[^"]*" data-shared-wasm="[^"]*" data-disk="[^"]*")?>/,
+    (_, start: string) =>
       `${start}${Object.entries(attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join("")}>`,
     );
   if (after !== before) writeFileSync(pageFile, after);

@@ -12,7 +12,8 @@ import { removeBuildCache } from "./helpers/cache.ts";
 
 /** URLs of the pages in one Pagefind bundle (from its fragments). */
 function bundleUrls(bundle: string): string[] {
-  return readdirSync(path.join(bundle, "fragment")).map((f) => {
+  // Each fragment has a twin for search from disk (`.js`, scripts/search-disk.ts) beside it.
+  return readdirSync(path.join(bundle, "fragment")).filter((f) => f.endsWith(".pf_fragment")).map((f) => {
     const json = gunzipSync(readFileSync(path.join(bundle, "fragment", f))).toString("utf8");
     // Fragments are "pagefind_dcd" + JSON.
     return (JSON.parse(json.slice(json.indexOf("{"))) as { url: string }).url;

@@ -1,6 +1,11 @@
 // Search page: drives Pagefind's JS API from the form in layouts/search.11ty.ts.
 // The query, filters and sort live in the URL (/search/?q=…&topic=…&year=…&code=1&sort=newest), so a search can be
 // linked and Back/Forward replay it. Result text is inserted with textContent; excerpts keep only Pagefind's <mark>.
+// A classic script, as is Pagefind's build the page loads (scripts/search-disk.ts), so search also runs on a page
+// opened from disk, where Pagefind's files are read from their classic-script twins instead of fetched.
+// One function scope for the whole file: a classic script's top-level names would be globals.
+(() => {
+"use strict";
 
 const PAGE_SIZE = 10;
 /** Index files of at least this many bytes are inflated by the browser (see inflateNatively). */
@@ -19,8 +24,12 @@ const list = document.getElementById("search-results");
 const moreButton = document.getElementById("search-more");
 const needsServer = document.getElementById("search-needs-server");
 
-/** The site's base path ("/" or e.g. "/catalogue/"): from the layout, else from this script's own URL (<base>assets/search.js). */
-const base = form?.dataset.base || new URL("../", import.meta.url).pathname;
+/** The site's folder (`https://host/catalogue/`, `file:///…/site/`), from this script's own URL (<site>assets/search.js). */
+const site = new URL("../", document.currentScript.src).href;
+/** Its path ("/", "/catalogue/", or the folder's path on disk): Pagefind's base for result URLs. */
+const base = new URL(site).pathname;
+/** On file:// browsers refuse fetch(): Pagefind's files come from their twins (see servePagefindFiles). */
+const fromDisk = location.protocol === "file:";
 const HAS_CODE = form?.dataset.hasCode || "has code or project page";
 /** Written into the page once Pagefind has run (scripts/search-page.ts); absent on a page that was not finished. */
 const hints = readHints();
@@ -40,62 +49,139 @@ function readHints() {
   if (!data?.indexTag) return null;
   const words = (s) => (s ? s.split(" ") : []);
   const chunkWords = words(data.indexChunks);
+  // Files the first search needs whatever the query (entry, metadata, WebAssembly), site-relative.
+  const first = [`pagefind/pagefind-entry.json?ts=${data.indexTag}`, `pagefind/${data.indexMeta}`, `pagefind/${data.indexWasm}`];
   const filterWords = words(data.indexFilters);
   const chunks = [];
   for (let i = 0; i + 2 < chunkWords.length; i += 3) chunks.push(chunkWords.slice(i, i + 3));
   const filters = {};
   for (let i = 0; i + 1 < filterWords.length; i += 2) filters[filterWords[i]] = filterWords[i + 1];
-  return { tag: data.indexTag, chunks, filters };
+  return { tag: data.indexTag, chunks, filters, first };
 }
 
 function showNeedsServer(detail) {
   needsServer?.classList.add("is-shown");
   form?.classList.add("is-disabled");
-  statusEl.textContent = detail ? `Search is unavailable: ${detail}` : "Search is unavailable on a page opened as a file: run npm run serve and open the page from localhost.";
+  statusEl.textContent = detail ? `Search is unavailable: ${detail}` : "Search is unavailable on this copy opened as a file: run npm run serve and open the page from localhost.";
+}
+
+/** Runs a classic script (the only kind a page opened from disk may load); resolves when it has run. */
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.addEventListener("load", () => {
+      script.remove();
+      resolve();
+    });
+    script.addEventListener("error", () => {
+      script.remove();
+      reject(new Error(`could not load ${src}`));
+    });
+    document.head.append(script);
+  });
 }
 
 /**
- * Pagefind's index files are gzip data that Pagefind inflates in JavaScript, tens of ms of main-thread work on a cold
+ * The Pagefind module of the bundle in folder `dir` (a URL): its classic build registers it under the URL of its
+ * pagefind.js (scripts/search-disk.ts). The page itself loads the primary bundle's, early and async.
+ */
+function bundleModule(dir) {
+  const key = `${dir}pagefind.js`;
+  const ready = () => self.pagefindBundles?.[key];
+  if (ready()) return Promise.resolve(ready());
+  const src = `${dir}pagefind-classic.js`;
+  const loading = [...document.scripts].find((s) => s.src === src);
+  const loaded = loading
+    ? new Promise((resolve, reject) => {
+        loading.addEventListener("load", resolve);
+        loading.addEventListener("error", () => reject(new Error(`could not load ${src}`)));
+      })
+    : loadScript(src);
+  return loaded.then(() => ready() ?? Promise.reject(new Error(`${src} registered no Pagefind module`)));
+}
+
+const twins = new Map();
+/** A Pagefind file's bytes from its twin (`<file>.js`, scripts/search-disk.ts), by site-relative path; loaded once. */
+function twinBytes(rel) {
+  if (!twins.has(rel)) {
+    twins.set(
+      rel,
+      loadScript(`${site}${rel}.js`).then(() => {
+        const text = self.pagefindFiles?.get(rel);
+        self.pagefindFiles?.delete(rel);
+        if (text === undefined) throw new Error(`${rel}.js registered no file`);
+        const binary = atob(text);
+        const bytes = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+        return bytes.buffer;
+      }),
+    );
+    twins.get(rel).catch(() => twins.delete(rel));
+  }
+  return twins.get(rel);
+}
+
+/** Starts loading a Pagefind file (site-relative) the first search will ask for: a preload, or on disk its twin. */
+function prefetch(rel) {
+  if (fromDisk) {
+    twinBytes(rel.replace(/\?.*$/, "")).catch(() => {});
+    return;
+  }
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "fetch";
+  link.crossOrigin = "anonymous";
+  link.href = `${site}${rel}`;
+  document.head.append(link);
+}
+
+/**
+ * Pagefind fetches its files with the page's fetch(), which this replaces for them. On disk every file comes from its
+ * twin. And hosted or not, Pagefind's index files are gzip data that Pagefind inflates in JavaScript, tens of ms of main-thread work on a cold
  * page. Its client skips that for data that arrives inflated (starting with its "pagefind_dcd" signature, as when a
  * server sends the files with Content-Encoding: gzip), so Pagefind's fetches get bytes the browser inflated natively.
  * Small files (fragments, filters) are left to Pagefind: a stream's several hops through a busy main thread cost more
  * than inflating a few KB in JavaScript (measured: first fragment 10 ms sooner).
  */
-function inflateNatively() {
-  if (typeof DecompressionStream !== "function") return;
+function servePagefindFiles() {
+  const inflate = typeof DecompressionStream === "function";
+  if (!inflate && !fromDisk) return;
   const nativeFetch = window.fetch.bind(window);
-  const site = new URL(base, location.href).href;
   // Any bundle's files, as paths under the site: pagefind/, and pagefind-1/ … for a catalogue indexed in shards
   // (scripts/search-index.ts).
-  const isIndexFile = (rel) => /^pagefind(-\d+)?\/.*\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(rel);
+  const isIndexFile = (rel) => /^pagefind(-\d+)?\/.*\.(pagefind|pf_meta|pf_index|pf_filter|pf_fragment)$/.test(rel) || (fromDisk && /^pagefind(-\d+)?\/pagefind-entry\.json$/.test(rel));
+  const wasmType = { headers: { "Content-Type": "application/wasm" } };
   // Every bundle's wasm is the primary's (checked by the build, scripts/search-page.ts): fetched once, for all of them.
   const sharedWasm = form?.dataset.sharedWasm === "1";
   const wasmBytes = new Map();
   const read = async (response) => ({ response, bytes: response.ok ? await response.arrayBuffer() : null });
+  const load = (rel, input, init) =>
+    fromDisk ? twinBytes(rel).then((bytes) => ({ response: new Response(null, /\.pagefind$/.test(rel) ? wasmType : {}), bytes })) : nativeFetch(input, init).then(read);
   const fetchBytes = async (rel, input, init) => {
     const wasm = sharedWasm && /^pagefind(?:-\d+)?\/(wasm\.[\w-]+\.pagefind)$/.exec(rel);
-    if (!wasm) return read(await nativeFetch(input, init));
-    const shared = `${site}pagefind/${wasm[1]}`;
-    if (!wasmBytes.has(shared)) wasmBytes.set(shared, nativeFetch(shared).then(read));
+    if (!wasm) return load(rel, input, init);
+    const shared = `pagefind/${wasm[1]}`;
+    if (!wasmBytes.has(shared)) wasmBytes.set(shared, load(shared, `${site}${shared}`));
     return wasmBytes.get(shared);
   };
   window.fetch = async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input), location.href);
-    const path = url.origin + url.pathname;
+    const path = url.href.replace(/[?#].*$/, "");
     const rel = path.startsWith(site) ? path.slice(site.length) : null;
     if (rel === null || !isIndexFile(rel)) return nativeFetch(input, init);
     const { response, bytes } = await fetchBytes(rel, input, init);
     if (bytes === null) return response;
     const head = new Uint8Array(bytes, 0, 2);
     const responseInit = { status: response.status, statusText: response.statusText, headers: response.headers };
-    if (head[0] !== 0x1f || head[1] !== 0x8b || bytes.byteLength < NATIVE_INFLATE_FROM) return new Response(bytes, responseInit);
+    if (!inflate || head[0] !== 0x1f || head[1] !== 0x8b || bytes.byteLength < NATIVE_INFLATE_FROM) return new Response(bytes, responseInit);
     return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), responseInit);
   };
 }
 
 function loadPagefind() {
   pagefindPromise ??= (async () => {
-    const pagefind = await import(`${base}pagefind/pagefind.js`);
+    const pagefind = await bundleModule(`${site}pagefind/`);
     // No web worker: for an index this size searching on the main thread takes milliseconds, and it saves fetching and
     // starting pagefind-worker.js (and lets the files preloaded by the page be used, which a worker's fetches are not).
     // metaCacheTag: Pagefind fetches pagefind-entry.json?ts=<tag> instead of ?ts=<now>, the URL the page preloads.
@@ -141,14 +227,7 @@ function preloadChunks(state) {
   for (const [name, on] of [["topic", state.topic], ["year", state.year], ["code", state.code]]) {
     if (on && hints.filters[name]) files.add(`filter/${hints.filters[name]}.pf_filter`);
   }
-  for (const file of files) {
-    const link = document.createElement("link");
-    link.rel = "preload";
-    link.as = "fetch";
-    link.crossOrigin = "anonymous";
-    link.href = `${base}pagefind/${file}`;
-    document.head.append(link);
-  }
+  for (const file of files) prefetch(`pagefind/${file}`);
 }
 
 /**
@@ -262,15 +341,20 @@ async function run(state) {
     const options = { filters: filtersFor(state), sort: SORTS[state.sort] };
     if (extraBundles.length) {
       // Only catalogues indexed in several bundles load the merging code.
-      const bundles = await import("./search-bundles.js");
-      extraPromise ??= bundles.loadBundles(base, extraBundles, { baseUrl: base, excerptLength: 24, noWorker: true });
+      if (!self.searchBundles) await loadScript(`${site}assets/search-bundles.js`);
+      const bundles = self.searchBundles;
+      extraPromise ??= bundles.loadBundles(
+        extraBundles.map((p) => `${site}${p.replace(/^\//, "")}`),
+        bundleModule,
+        { baseUrl: base, excerptLength: 24, noWorker: true },
+      );
       response = await bundles.searchAll([pagefind, ...(await extraPromise)], state.q || null, options);
     } else response = await pagefind.search(state.q || null, options);
   } catch (error) {
     pagefindPromise = null;
     extraPromise = null;
     lastKey = null;
-    if (location.protocol === "file:") showNeedsServer();
+    if (fromDisk) showNeedsServer();
     else showNeedsServer(`the search index could not be loaded (${error?.message ?? error}).`);
     return;
   }
@@ -313,7 +397,8 @@ function renderResult(page) {
   const li = document.createElement("li");
   const link = document.createElement("a");
   link.className = "paper-title";
-  link.href = page.url;
+  // On disk a folder opens as a listing: a result links to its page's index.html.
+  link.href = fromDisk && page.url.endsWith("/") ? `${page.url}index.html` : page.url;
   link.textContent = page.meta?.title || page.url;
   // Titles and excerpts are dump text: isolated, so a right-to-left title cannot reorder the text after it.
   link.dir = "auto";
@@ -357,7 +442,7 @@ function decodeEntities(text) {
 }
 
 /** Excerpt → DOM: everything is text except the literal `<mark>`…`</mark>` pairs, which become <mark> elements. */
-export function appendExcerpt(target, excerpt) {
+function appendExcerpt(target, excerpt) {
   let marked = false;
   for (const part of String(excerpt).split(/(<mark>|<\/mark>)/)) {
     if (part === "<mark>") marked = true;
@@ -411,11 +496,13 @@ function onKeydown(event) {
 
 function start() {
   if (!form || !input || !list) return;
-  if (location.protocol === "file:") {
+  // A copy built without the files search reads from disk (--no-disk-search).
+  if (fromDisk && form.dataset.disk !== "1") {
     showNeedsServer();
     return;
   }
-  inflateNatively();
+  servePagefindFiles();
+  if (hints) for (const rel of hints.first) prefetch(rel);
   fillForm(readUrl());
   const initial = readForm();
   // The first search starts before the rest of the wiring, so its downloads and Pagefind's start overlap it.
@@ -455,3 +542,6 @@ function start() {
 }
 
 start();
+// The excerpt sanitiser, for the test that feeds it hostile excerpts.
+self.appendSearchExcerpt = appendExcerpt;
+})();

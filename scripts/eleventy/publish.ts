@@ -20,6 +20,8 @@ export interface BuildSettings {
   url: string | null;
   /** Site paths of the search bundles (scripts/search-index.ts); the search page merges them. */
   searchBundles?: string[];
+  /** Site path of the whole site as one zip (build --archive), or null. */
+  archive?: string | null;
 }
 
 export const SITE_NAME = "Paper Catalogue";

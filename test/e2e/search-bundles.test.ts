@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import os from "node:os";
 import { mkdtempSync, rmSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { build, root } from "../../scripts/build.ts";
 import { serve, type RunningServer } from "../helpers/server.ts";
@@ -99,4 +100,26 @@ test("a topic filter over three bundles narrows to the same papers as over one",
   const b = await search(three, "?q=model&topic=optimization-theory");
   assert.ok(a.hrefs.length > 0);
   assert.deepEqual([...b.hrefs].sort(), [...a.hrefs].sort());
+});
+
+test("from disk (file://), three bundles find the same papers as served, each bundle read from its twins", async () => {
+  const served = await search(three, "?q=Sinkhorn");
+  const context = await browser.newContext();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  try {
+    const page = await context.newPage();
+    page.on("console", (m) => void (m.type() === "error" && errors.push(m.text())));
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(`${pathToFileURL(path.join(tmp, "three", "search/index.html")).href}?q=Sinkhorn`);
+    await page.waitForFunction(() => /^(No|\d+) papers?\b/.test(document.getElementById("search-status")?.textContent ?? ""), null, { timeout: 15_000 });
+    const hrefs = await page.$$eval("#search-results > li a.paper-title", (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    assert.deepEqual(hrefs.map((h) => h.slice(h.indexOf("/papers/")).replace(/index\.html$/, "")).sort(), [...served.hrefs].sort());
+    for (const bundle of ["/pagefind/", "/pagefind-1/", "/pagefind-2/"]) assert.ok(requests.some((r) => r.includes(bundle) && r.endsWith(".pf_index.js")), `${bundle} read from its twins`);
+    assert.deepEqual(errors, []);
+    for (const r of requests) assert.match(r, /^(file|data|blob):/);
+  } finally {
+    await context.close();
+  }
 });

@@ -70,7 +70,9 @@ const OUR_ELEMENTS = new Set(
 const URL_ATTRS = ["href", "src", "action", "formaction", "data", "xlink:href", "background", "dynsrc", "lowsrc", "poster", "srcset"];
 
 /**
- * Markup that must never come from input: scripts other than our own module scripts under the site, inline event
+ * Markup that must never come from input: scripts other than our own classic scripts under the site (`assets/`,
+ * `pagefind/`, by site path or relative to the page), links other than http(s), site paths, page-relative paths and
+ * fragments, inline event
  * handlers, `javascript:` / `data:` / `vbscript:` URLs, inline styles and elements our layouts never write.
  * Returns one line per problem (empty when the page is clean).
  */
@@ -92,7 +94,11 @@ export function unsafeMarkup(doc: Node, base = "/"): string[] {
           json = false;
         }
         if (!json || body.includes("<")) problems.push(`JSON-LD block that is not inert JSON ${where}`);
-      } else if (attrs.type !== "module" || !src.startsWith(base) || src.startsWith("//") || body.trim() !== "") problems.push(`foreign or inline script ${where}`);
+      } else {
+        const relative = /^(\.\.?\/)+/.exec(src)?.[0];
+        const sitePath = relative ? src.slice(relative.length) : src.startsWith(base) && !src.startsWith("//") ? src.slice(base.length) : null;
+        if (attrs.type !== undefined || sitePath === null || !/^(assets|pagefind(-\d+)?)\/[\w.-]+\.js$/.test(sitePath) || body.trim() !== "") problems.push(`foreign or inline script ${where}`);
+      }
     }
     if (!OUR_ELEMENTS.has(name) && !insideKatex(e) && !hasClass(e, "katex")) problems.push(`unexpected element ${where}`);
     for (const [k, v] of Object.entries(attrs)) {
@@ -103,7 +109,7 @@ export function unsafeMarkup(doc: Node, base = "/"): string[] {
       // Meta tags whose content is a URL (og:url, og:image, citation_pdf_url …): only http(s) or site paths.
       if (name === "meta" && k === "content" && /(url|image)$/i.test(attrs.property ?? attrs.name ?? "") && !/^(https?:\/\/|\/)/.test(v)) problems.push(`meta URL that is not http(s) in ${where}`);
     }
-    if (name === "a" && attrs.href && !/^(\/|#|https?:\/\/|\?)/.test(attrs.href)) problems.push(`link to a non-http URL ${where}`);
+    if (name === "a" && attrs.href && !/^(\/|#|https?:\/\/|\?|(\.\.?\/)+)/.test(attrs.href)) problems.push(`link to a non-http URL ${where}`);
   }
   return problems;
 }
