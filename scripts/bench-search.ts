@@ -232,7 +232,7 @@ export function printDiskSearchBench(r: DiskSearchResult, judged = true): void {
   const times = r.runs.map((x) => x.firstResultMs);
   console.log(`\nFirst search for "${r.query}" from disk (file://, no server) in headless Chromium, a new window, ${r.runs.length} runs (median):`);
   console.log(`  read from disk: ${kb(r.median.bytes)} in ${r.runs[0].files} files (target ≤ ${kb(DISK_TARGET_BYTES)}, ${verdict(r.median.bytes <= DISK_TARGET_BYTES)})`);
-  console.log(`  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms (target ≤ ${DISK_TARGET_MS} ms, ${verdict(r.median.firstResultMs <= DISK_TARGET_MS)})`);
+  console.log(`  navigation → first result: ${r.median.firstResultMs.toFixed(0)} ms, range ${least(times).toFixed(0)}–${most(times).toFixed(0)} ms (target ≤ ${DISK_TARGET_MS} ms, ${verdict(r.median.firstResultMs <= DISK_TARGET_MS)})`);
 }
 
 /**

@@ -234,12 +234,12 @@ test("a removed paper's URL serves a gone page linking to the search, and a merg
     const page = (slug: string) => readFileSync(path.join(out, "papers", slug, "index.html"), "utf8");
     const gone = page(removedSlug);
     assert.match(gone, /<meta name="robots" content="noindex">/);
-    assert.match(gone, /href="\/search\/\?q=scaling%20laws%20for%20neural%20language%20models"/);
+    assert.match(gone, /href="\.\.\/\.\.\/search\/\?q=scaling%20laws%20for%20neural%20language%20models"/);
     assert.match(gone, /no longer in the catalogue/);
     assert.doesNotMatch(gone, /data-pagefind-body/);
 
     const merged = page("sparse-mixtures-of-experts-at-scale-2");
-    assert.match(merged, /href="\/papers\/sparse-mixtures-of-experts-at-scale\/">Sparse Mixtures of Experts at Scale<\/a>/);
+    assert.match(merged, /href="\.\.\/\.\.\/papers\/sparse-mixtures-of-experts-at-scale\/">Sparse Mixtures of Experts at Scale<\/a>/);
     assert.match(merged, /noindex/);
     assert.match(page("sparse-mixtures-of-experts-at-scale"), /data-pagefind-body/);
 
