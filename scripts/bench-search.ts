@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { build, root } from "./build.ts";
 import type { ServerMessage, ServerReport } from "./bench/search-server.ts";
 import { launchChromium } from "../test/helpers/browser.ts";
+import type { Page } from "playwright-core";
 
 export const TARGET_BYTES = 250 * 1024;
 export const TARGET_MS = 300;
@@ -55,6 +56,21 @@ export interface SearchBenchResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const most = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
 const least = (xs: number[]) => xs.reduce((a, b) => Math.min(a, b), Infinity);
+
+/** Records in the page when the first result appears (`window.__firstResult`), and logs it. */
+async function watchFirstResult(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __firstResult?: number };
+    new MutationObserver((_, obs) => {
+      if (document.querySelector("#search-results > li")) {
+        w.__firstResult = performance.now();
+        obs.disconnect();
+        // Tells the benchmark without it polling the page (waitForSelector would run in the page while it measures).
+        console.debug("bench-search: first result");
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
 
 function milestones(html: number, resources: { path: string; start: number; end: number }[]): Phases {
   const of = (re: RegExp) => resources.filter((r) => re.test(r.path));
@@ -116,17 +132,7 @@ export async function benchSearch(dir: string, query = "Sinkhorn", runs = 5, arr
       // its omnibox popup UI in one: about 1 s of CPU on a 2-core machine). Let that settle first: a reader's browser is
       // not starting a window as they search, and on 2 cores it would otherwise compete with the page being measured.
       await page.waitForTimeout(SETTLE_MS);
-      await page.addInitScript(() => {
-        const w = window as unknown as { __firstResult?: number };
-        new MutationObserver((_, obs) => {
-          if (document.querySelector("#search-results > li")) {
-            w.__firstResult = performance.now();
-            obs.disconnect();
-            // Tells the benchmark without it polling the page (waitForSelector would run in the page while it measures).
-            console.debug("bench-search: first result");
-          }
-        }).observe(document, { childList: true, subtree: true });
-      });
+      await watchFirstResult(page);
       await server.reset();
       const shown = page.waitForEvent("console", { predicate: (m) => m.text() === "bench-search: first result", timeout: 15_000 });
       await page.goto(`${server.url}search/?q=${encodeURIComponent(query)}`);
@@ -197,16 +203,7 @@ export async function benchSearchDisk(dir: string, query = "Sinkhorn", runs = 5)
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.waitForTimeout(SETTLE_MS);
-      await page.addInitScript(() => {
-        const w = window as unknown as { __firstResult?: number };
-        new MutationObserver((_, obs) => {
-          if (document.querySelector("#search-results > li")) {
-            w.__firstResult = performance.now();
-            obs.disconnect();
-            console.debug("bench-search: first result");
-          }
-        }).observe(document, { childList: true, subtree: true });
-      });
+      await watchFirstResult(page);
       const files = new Set<string>();
       page.on("requestfinished", (r) => {
         if (r.url().startsWith("file:")) files.add(r.url().replace(/[?#].*$/, ""));

@@ -13,18 +13,10 @@ import { assignSlugs, type RegistryEntry } from "../scripts/stages/permalinks.ts
 import type { Entry } from "../scripts/types.ts";
 import { bundledEntries } from "./helpers/bundled.ts";
 import { removeBuildCache } from "./helpers/cache.ts";
+import { compact, type Item } from "./helpers/dumps.ts";
 
 const TAXONOMY = path.join(root, "content/taxonomy.yaml");
 
-interface Item {
-  title: string;
-  abstract: string;
-}
-
-/** A compact-layout dump (the layout of 003_*.txt). */
-function compact(items: Item[]): string {
-  return "Get trending papers in your email inbox!\n" + items.map((e, i) => `${i === 0 ? "Subscribe" : ""}${e.title}\n${e.abstract}`).join("\n") + "\n";
-}
 
 // Real abstracts of the bundled dumps, the longest first: distinct papers' texts of realistic length.
 const real = [...new Set(bundledEntries().map((e) => e.abstract))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));

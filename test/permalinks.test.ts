@@ -10,18 +10,10 @@ import { removeBuildCache } from "./helpers/cache.ts";
 import { ingest } from "../scripts/ingest.ts";
 import { readFrontMatter } from "../scripts/frontmatter.ts";
 import type { Paper } from "../scripts/types.ts";
+import { compact, type Item } from "./helpers/dumps.ts";
 
 const TAXONOMY = path.join(root, "content/taxonomy.yaml");
 
-interface Item {
-  title: string;
-  abstract: string;
-}
-
-/** A compact-layout dump (the layout of 003_*.txt). */
-function compact(items: Item[]): string {
-  return "Get trending papers in your email inbox!\n" + items.map((e, i) => `${i === 0 ? "Subscribe" : ""}${e.title}\n${e.abstract}`).join("\n") + "\n";
-}
 
 function abstract(topic: string): string {
   return `We study ${topic} in depth. Our method improves on prior work across several benchmarks, and we release code and data for ${topic} so that others can reproduce the results.`;
