@@ -1,7 +1,7 @@
 // Incremental rendering: a content-hash cache of the last build, so unchanged paper pages are reused, not rendered again.
 import { createHash, hash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeIfChanged } from "./io.ts";
 
@@ -19,8 +19,18 @@ export interface RenderCache {
   output?: Record<string, OutputRecord>;
 }
 
-/** Size in bytes and SHA-256 (base64url) of a page's HTML. */
-export type OutputRecord = [number, string];
+/**
+ * Size in bytes and SHA-256 (base64url) of a page's HTML, and its file's stamp when that was taken (inode, modification
+ * and change times in nanoseconds): every write, truncation or replacement of the file changes its change time, which
+ * no tool sets back, so a page whose stamp is unchanged holds what was hashed, and only the others are read and hashed.
+ */
+export type OutputRecord = [number, string, string?];
+
+/** A file's stamp (see OutputRecord); null when it is missing. */
+async function stampOf(file: string): Promise<{ size: number; stamp: string } | null> {
+  const st = await stat(file, { bigint: true }).catch(() => null);
+  return st && st.isFile() ? { size: Number(st.size), stamp: `${st.ino}:${st.mtimeNs}:${st.ctimeNs}` } : null;
+}
 
 /** Hash of the files under the given folders and files (sorted, by content; less those under `skip`) plus settings. */
 export function templateVersion(paths: string[], settings: unknown, skip: string[] = []): string {
@@ -62,16 +72,20 @@ export interface LastRender {
 
 /**
  * What reuseUnchanged compares with: the cache of the last build into `prevOut`, when its templates are `version`, and
- * the pages of that output that are still as it wrote them (size, then hash): a page emptied, edited or deleted since
- * is rendered again.
+ * the pages of that output that are still as it wrote them (size and stamp, else size and hash): a page emptied, edited
+ * or deleted since is rendered again.
  */
 export async function lastRender(cacheFile: string, version: string, prevOut: string): Promise<LastRender> {
   const previous = readCache(cacheFile);
   if (!previous?.output || previous.version !== version || !existsSync(path.join(prevOut, "papers"))) return { previous, intact: null };
   const records = Object.entries(previous.output);
   const intact = new Set<string>();
-  await eachLimited(records, async ([file, [size, sha]]) => {
-    const bytes = await readFile(path.join(prevOut, paperHtml(file))).catch(() => null);
+  await eachLimited(records, async ([file, [size, sha, stamp]]) => {
+    const html = path.join(prevOut, paperHtml(file));
+    const now = await stampOf(html);
+    if (!now || now.size !== size) return;
+    if (stamp !== undefined && now.stamp === stamp) return void intact.add(file);
+    const bytes = await readFile(html).catch(() => null);
     if (bytes !== null && bytes.length === size && hash("sha256", bytes, "base64url") === sha) intact.add(file);
   });
   return { previous, intact };
@@ -81,8 +95,10 @@ export async function lastRender(cacheFile: string, version: string, prevOut: st
 export async function outputRecords(site: string, files: string[]): Promise<Map<string, OutputRecord>> {
   const records = new Map<string, OutputRecord>();
   await eachLimited(files, async (file) => {
-    const bytes = await readFile(path.join(site, paperHtml(file)));
-    records.set(file, [bytes.length, hash("sha256", bytes, "base64url")]);
+    const html = path.join(site, paperHtml(file));
+    const bytes = await readFile(html);
+    const now = await stampOf(html);
+    records.set(file, now && now.size === bytes.length ? [bytes.length, hash("sha256", bytes, "base64url"), now.stamp] : [bytes.length, hash("sha256", bytes, "base64url")]);
   });
   return records;
 }
