@@ -2,8 +2,9 @@
 // the published catalogue.json shares no bytes with the cache it is kept in.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { build, root } from "../scripts/build.ts";
 import { ingestCacheDir } from "../scripts/ingest-cache.ts";
@@ -29,19 +30,27 @@ after(() => {
 const page = (slug: string) => path.join(out, "papers", slug, "index.html");
 
 test("a rebuild writes again the paper pages emptied, edited or deleted in the output", { timeout: 180_000 }, async () => {
-  const [emptied, edited, deleted, deletedFolder] = readdirSync(path.join(out, "papers")).sort().slice(0, 4);
+  const [emptied, edited, deleted, deletedFolder, touched] = readdirSync(path.join(out, "papers")).sort().slice(0, 5);
   const original = new Map([emptied, edited, deleted, deletedFolder].map((s) => [s, readFileSync(page(s))]));
   writeFileSync(page(emptied), "");
-  // Same size, one letter changed: only the hash can tell.
+  // Same size, one letter changed, the modification time set back: only the change time and then the hash can tell.
   const text = original.get(edited)!.toString("utf8");
   const at = text.indexOf("<h1");
+  const was = statSync(page(edited), { bigint: true });
+  const reference = path.join(work, "reference");
+  assert.equal(spawnSync("cp", ["--preserve=timestamps", page(edited), reference]).status, 0);
   writeFileSync(page(edited), text.slice(0, at + 1) + "H" + text.slice(at + 2));
+  // touch -r sets the times to the nanosecond (utimes from JavaScript rounds them).
+  assert.equal(spawnSync("touch", ["-r", reference, page(edited)]).status, 0);
   assert.equal(statSync(page(edited)).size, original.get(edited)!.length);
+  assert.equal(statSync(page(edited), { bigint: true }).mtimeNs, was.mtimeNs);
+  // Times moved, bytes as written: hashed, found intact, reused.
+  utimesSync(page(touched), new Date(), new Date());
   rmSync(page(deleted));
   rmSync(path.join(out, "papers", deletedFolder), { recursive: true });
   const r = await build({ ...options, ingestChildAbove: 0 });
   assert.ok(r.ok);
-  assert.equal(r.counts.pagesRendered, 4, "exactly the four damaged pages are rendered again");
+  assert.equal(r.counts.pagesRendered, 4, "exactly the four damaged pages are rendered again (the touched one is reused)");
   for (const [slug, bytes] of original) assert.deepEqual(readFileSync(page(slug)), bytes, `${slug} was not restored`);
 });
 
