@@ -126,10 +126,12 @@ function combine(key: string, members: Keyed[]): MergedPaper {
     return { id: paperId(key, fingerprint), key, fingerprint, rawTitle: e.title, rawAbstract: e.abstract, date: e.date, upvotes: e.upvotes, authors: e.authors, entries };
   }
   // Longest abstract wins (a cut-off copy never replaces the full one); on a tie, the copy that kept more LaTeX backslashes.
-  const bestKeyed = [...members].sort((a, b) => b.fingerprint.length - a.fingerprint.length || backslashes(b.entry.abstract) - backslashes(a.entry.abstract) || compareEntries(a.entry, b.entry))[0];
+  // Backslashes counted once per version, not in every comparison (thousands of copies of one paper occur).
+  const ranked = members.map((m) => ({ m, bs: backslashes(m.entry.abstract) }));
+  const bestKeyed = ranked.sort((a, b) => b.m.fingerprint.length - a.m.fingerprint.length || b.bs - a.bs || compareEntries(a.m.entry, b.m.entry))[0].m;
   const best = bestKeyed.entry;
   const fingerprint = bestKeyed.fingerprint;
-  const titled = [...entries].sort((a, b) => backslashes(b.title) - backslashes(a.title) || compareEntries(a, b))[0];
+  const titled = entries.map((e) => ({ e, bs: backslashes(e.title) })).sort((a, b) => b.bs - a.bs || compareEntries(a.e, b.e))[0].e;
   const first = <T>(f: (e: Entry) => T | null): T | null => entries.map(f).find((v) => v !== null) ?? null;
   const upvotes = entries.map((e) => e.upvotes).filter((v): v is number => v !== null);
   return {
